@@ -1,0 +1,84 @@
+"""Plain records a connector returns and accepts: no HTTP, no database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Address:
+    name: str = ""
+    company: str = ""
+    street_1: str = ""
+    street_2: str = ""
+    postcode: str = ""
+    city: str = ""
+    state: str = ""
+    country_code: str = ""
+    phone: str = ""
+    email: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {k: v for k, v in self.__dict__.items() if v}
+
+
+@dataclass(frozen=True)
+class OrderLineRecord:
+    channel_line_id: str
+    channel_sku: str
+    quantity: int
+    unit_price: Decimal | None = None
+    name: str = ""
+    line_type: str = "textual"
+    personalisation: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class OrderRecord:
+    channel_order_id: str
+    channel_status: str
+    placed_at: dt.datetime | None
+    updated_at: dt.datetime | None
+    lines: tuple[OrderLineRecord, ...]
+    currency: str | None = None
+    total: Decimal | None = None
+    shipping_method: str | None = None
+    buyer: dict[str, Any] = field(default_factory=dict)
+    shipping_address: Address | None = None
+    billing_address: Address | None = None
+    attributes: dict[str, Any] = field(default_factory=dict)
+    cancelled: bool = False
+
+
+@dataclass(frozen=True)
+class OrderStatusRecord:
+    """What `update_orders` needs: only the status follows the channel."""
+
+    channel_order_id: str
+    channel_status: str
+    updated_at: dt.datetime | None
+    cancelled: bool = False
+
+
+@dataclass(frozen=True)
+class Shipment:
+    """A dispatched OMS order to confirm back to the channel."""
+
+    channel_order_id: str
+    carrier: str | None
+    tracking_number: str | None
+    shipped_at: dt.datetime
+    lines: tuple[OrderLineRecord, ...] = ()
+    done_steps: tuple[str, ...] = ()  # steps already confirmed by an earlier attempt
+
+
+@dataclass
+class Page:
+    """One page of records plus the position to resume from."""
+
+    records: list[Any]
+    next_position: Any = None
+    problems: list[Exception] = field(default_factory=list)  # record-level, already classified

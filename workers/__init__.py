@@ -1,0 +1,1 @@
+"""Dramatiq broker set-up, actors, middleware, and the feed runners."""

@@ -1,0 +1,19 @@
+"""Feed kind -> runner class."""
+
+from __future__ import annotations
+
+from channels.errors import NotSupported
+from workers.runners.base import Runner
+from workers.runners.orders import AcceptOrders, ConfirmShipments, ImportNewOrders, UpdateOrders
+
+RUNNERS: dict[str, type[Runner]] = {
+    runner.kind: runner
+    for runner in (ImportNewOrders, UpdateOrders, AcceptOrders, ConfirmShipments)
+}
+
+
+def runner_for(kind: str) -> type[Runner]:
+    try:
+        return RUNNERS[kind]
+    except KeyError:
+        raise NotSupported(f"no runner for feed kind {kind!r} yet") from None
