@@ -7,13 +7,8 @@ tests that need it; with CI=true it fails them instead.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
 import tempfile
-import time
 import uuid
-from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
@@ -22,12 +17,13 @@ from cryptography.fernet import Fernet
 _RUN = uuid.uuid4().hex[:8]
 os.environ.setdefault("CHANNELHUB_DATA_DIR", tempfile.mkdtemp(prefix="channelhub-test-"))
 os.environ.setdefault("CHANNELHUB_ENCRYPTION_KEY", Fernet.generate_key().decode())
-os.environ["CHANNELHUB_QUEUE_PREFIX"] = f"test{_RUN}_"
+os.environ.setdefault("CHANNELHUB_QUEUE_PREFIX", f"test{_RUN}_")
 os.environ.pop("DATABASE_URL", None)
 os.environ.pop("BROKER_URL", None)
 os.environ.pop("SMTP_HOST", None)
 
 import requests  # noqa: E402
+from support import IN_CI, MiraklShop, WorkerProcesses, free_port, require_service, service_env  # noqa: E402,F401
 
 from models import ALL_MODELS, init_database  # noqa: E402
 from models.db import close_quietly, database  # noqa: E402
@@ -38,37 +34,10 @@ STUB_BROKER = create_broker("memory://")
 set_broker(STUB_BROKER)
 import workers.actors  # noqa: E402,F401  (declares the actors on the stub broker)
 
-ROOT = Path(__file__).resolve().parent.parent
-IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_ADMIN_URL = os.environ.get(
     "CHANNELHUB_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
 RABBITMQ_URL = os.environ.get("CHANNELHUB_TEST_RABBITMQ", "amqp://guest:guest@127.0.0.1:5672/%2F")
-
-
-def require_service(name: str, problem: str) -> None:
-    message = f"{name} is not available: {problem}"
-    if IN_CI:
-        pytest.fail(f"{message} (CI=true: end-to-end tests must run)")
-    pytest.skip(message)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(condition, *, timeout: float = 30.0, interval: float = 0.1, message: str = ""):
-    """Poll `condition` until it returns something truthy; fail with `message` after `timeout`."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout:.0f} s waiting for {message or condition}")
-        time.sleep(interval)
 
 
 # -- databases ------------------------------------------------------------------
@@ -80,6 +49,14 @@ def db(tmp_path):
     upgrade()
     yield database.obj
     close_quietly()
+
+
+@pytest.fixture
+def stub_broker():
+    """The in-process broker the actors are declared on, emptied for this test."""
+    STUB_BROKER.flush_all()
+    yield STUB_BROKER
+    STUB_BROKER.flush_all()
 
 
 @pytest.fixture(scope="session")
@@ -150,54 +127,6 @@ def rabbit_broker(rabbitmq_url):
     set_broker(STUB_BROKER)
 
 
-class WorkerProcesses:
-    """Real `dramatiq` worker processes, as the Procfile runs them."""
-
-    def __init__(self, env: dict[str, str], log_dir: Path) -> None:
-        self.env = env
-        self.log_dir = log_dir
-        self.procs: list[subprocess.Popen] = []
-
-    def start(self, threads: int = 4) -> subprocess.Popen:
-        log = open(self.log_dir / f"worker-{len(self.procs)}.log", "wb")  # noqa: SIM115
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "dramatiq", "workers.app", "-p", "1", "-t", str(threads)],
-            cwd=ROOT,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self.procs.append(proc)
-        return proc
-
-    def stop_all(self) -> None:
-        for proc in self.procs:
-            if proc.poll() is None:
-                proc.terminate()
-        for proc in self.procs:
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-
-
-def service_env(pg_url: str, rabbitmq_url: str, **extra: str) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": pg_url,
-        "BROKER_URL": rabbitmq_url,
-        "CHANNELHUB_LEASE_SECONDS": "6",
-        "CHANNELHUB_HEARTBEAT_SECONDS": "1",
-        "CHANNELHUB_RETRY_BASE_SECONDS": "1",
-        "CHANNELHUB_RETRY_MAX_SECONDS": "5",
-        "PYTHONPATH": str(ROOT),
-    }
-    env.update(extra)
-    return env
-
-
 @pytest.fixture
 def workers_factory(pg_url, rabbitmq_url, tmp_path):
     procs = WorkerProcesses(service_env(pg_url, rabbitmq_url), tmp_path)
@@ -214,43 +143,6 @@ def sandbox_url():
     url = server.start()
     yield url
     server.stop()
-
-
-class MiraklShop:
-    def __init__(self, sandbox_url: str, shop_id: int, api_key: str) -> None:
-        self.sandbox_url = sandbox_url
-        self.shop_id = shop_id
-        self.api_key = api_key
-        self.base = f"{sandbox_url}/mirakl"
-        self.control = f"{self.base}/_sandbox/shops/{shop_id}"
-
-    def settings(self, **extra) -> dict[str, str]:
-        return {"hostname": self.base, "shop_id": str(self.shop_id), "api_key": self.api_key, **extra}
-
-    def add_orders(self, **body) -> dict:
-        response = requests.post(f"{self.control}/orders", json=body, timeout=60)
-        response.raise_for_status()
-        return response.json()
-
-    def fault(self, **body) -> None:
-        requests.post(f"{self.control}/faults", json=body, timeout=10).raise_for_status()
-
-    def orders(self) -> list[dict]:
-        response = requests.get(f"{self.control}/orders", timeout=30)
-        response.raise_for_status()
-        body = response.json()
-        return body["orders"] if isinstance(body, dict) else body
-
-    def summary(self) -> dict:
-        response = requests.get(f"{self.control}/summary", timeout=30)
-        response.raise_for_status()
-        return response.json()
-
-    def advance(self, order_ids=None) -> None:
-        requests.post(
-            f"{self.control}/advance", json={"order_ids": order_ids, "state": "SHIPPING"},
-            timeout=30,
-        ).raise_for_status()
 
 
 @pytest.fixture
