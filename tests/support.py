@@ -48,6 +48,7 @@ class WorkerProcesses:
         self.env = env
         self.log_dir = log_dir
         self.procs: list[subprocess.Popen] = []
+        self.logs: list = []
 
     def start(self, threads: int = 4) -> subprocess.Popen:
         log = open(self.log_dir / f"worker-{len(self.procs)}.log", "wb")  # noqa: SIM115
@@ -60,6 +61,7 @@ class WorkerProcesses:
             start_new_session=True,
         )
         self.procs.append(proc)
+        self.logs.append(log)
         return proc
 
     def stop_all(self) -> None:
@@ -72,6 +74,15 @@ class WorkerProcesses:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+        for log in self.logs:
+            log.close()
+
+    def output(self) -> str:
+        """What the workers logged (shown when a test fails)."""
+        return "\n".join(
+            path.read_text(errors="replace")[-5000:]
+            for path in sorted(self.log_dir.glob("worker-*.log"))
+        )
 
 
 def service_env(pg_url: str, rabbitmq_url: str, **extra: str) -> dict[str, str]:
@@ -130,3 +141,17 @@ class MiraklShop:
             json={"order_ids": order_ids, "state": "SHIPPING"},
             timeout=30,
         ).raise_for_status()
+
+
+def speed_up(integration, **intervals: int) -> None:
+    """Short intervals, due now: the test does not wait for default schedules."""
+    from models import Feed, utcnow
+
+    now = utcnow()
+    for feed in Feed.select().where(Feed.integration == integration.id):
+        if feed.kind in intervals:
+            feed.interval_seconds = intervals[feed.kind]
+            feed.next_run_at = now
+        else:
+            feed.enabled = False
+        feed.save()

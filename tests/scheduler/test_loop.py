@@ -98,19 +98,32 @@ def test_expired_lease_reruns_inbound_and_marks_outbound_lost(db):
     start = utcnow().replace(microsecond=0)
     _, feeds = make_integration(start, mode="production")
     inbound = FeedExecution.create(
-        feed=feeds["import_new_orders"].id, integration=feeds["import_new_orders"].integration_id,
-        kind="import_new_orders", status="running", attempt=1,
-        lease_expires_at=start - dt.timedelta(seconds=1), worker="host:1",
+        feed=feeds["import_new_orders"].id,
+        integration=feeds["import_new_orders"].integration_id,
+        kind="import_new_orders",
+        status="running",
+        attempt=1,
+        lease_expires_at=start - dt.timedelta(seconds=1),
+        worker="host:1",
     )
     outbound = FeedExecution.create(
-        feed=feeds["confirm_shipments"].id, integration=feeds["confirm_shipments"].integration_id,
-        kind="confirm_shipments", status="running", attempt=1,
-        lease_expires_at=start - dt.timedelta(seconds=1), worker="host:1",
+        feed=feeds["confirm_shipments"].id,
+        integration=feeds["confirm_shipments"].integration_id,
+        kind="confirm_shipments",
+        status="running",
+        attempt=1,
+        lease_expires_at=start - dt.timedelta(seconds=1),
+        worker="host:1",
     )
     exhausted = FeedExecution.create(
-        feed=feeds["update_orders"].id, integration=feeds["update_orders"].integration_id,
-        kind="update_orders", status="running", attempt=8, max_attempts=8,
-        lease_expires_at=start - dt.timedelta(seconds=1), worker="host:1",
+        feed=feeds["update_orders"].id,
+        integration=feeds["update_orders"].integration_id,
+        kind="update_orders",
+        status="running",
+        attempt=8,
+        max_attempts=8,
+        lease_expires_at=start - dt.timedelta(seconds=1),
+        worker="host:1",
     )
     report = scheduler().tick(start)
     assert set(report.lost) == {inbound.id, outbound.id, exhausted.id}

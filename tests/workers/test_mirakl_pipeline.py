@@ -61,7 +61,8 @@ def test_accept_debit_import_with_address_messages_and_a_malformed_order(db, mir
     assert accepted.status == "succeeded", accepted.summary
     assert accepted.updated == 12
     assert {o["order_state"] for o in shop.summary()["orders"].values()} == {
-        "WAITING_DEBIT_PAYMENT", "SHIPPING"  # the malformed order arrives already debited
+        "WAITING_DEBIT_PAYMENT",
+        "SHIPPING",  # the malformed order arrives already debited
     }
 
     early = run(feeds["import_new_orders"])  # only the malformed order is in SHIPPING
