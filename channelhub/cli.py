@@ -114,7 +114,8 @@ def worker(processes: int, threads: int, queues: tuple[str, ...]) -> None:
 
 @main.command()
 @click.option("--poll-seconds", type=float, default=1.0, show_default=True)
-def scheduler(poll_seconds: float) -> None:
+@click.option("--batch-size", type=int, default=500, show_default=True)
+def scheduler(poll_seconds: float, batch_size: int) -> None:
     """The scheduler loop: enqueues due feeds, re-sends, detects lost runs, mails digests."""
     from scheduler.loop import Scheduler
 
@@ -123,7 +124,7 @@ def scheduler(poll_seconds: float) -> None:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    Scheduler().run_forever(stop, poll_seconds)
+    Scheduler(batch_size=batch_size).run_forever(stop, poll_seconds)
 
 
 @main.command()

@@ -784,7 +784,7 @@ def test_call_log_and_summary(mirakl):
     summary = mirakl.summary()
     assert summary["total_orders"] == 2
     assert summary["states"] == {"SHIPPING": 1, "WAITING_ACCEPTANCE": 1}
-    assert summary["calls"] == {"OR11": 2, "OR21": 1}
+    assert summary["calls"] == {"accept": 1, "list_orders": 2}
     assert summary["orders"][order["order_id"]]["accept_ok"] == 1
 
 
