@@ -294,6 +294,28 @@ def test_accept_then_debit_after_delay_then_track_and_ship(mirakl, poll):
     assert (summary["tracking_ok"], summary["ship_calls"], summary["ship_ok"]) == (1, 2, 1)
 
 
+def test_orders_added_after_a_read_are_seen_by_an_update_cursor(mirakl):
+    early = mirakl.seed(count=1, seed=1, start=START)["created"]
+    cursor = to_iso(datetime.now(UTC))
+    assert mirakl.orders()["total_count"] == 1  # a connector has read the shop
+    late = mirakl.seed(count=2, seed=2, start=START)["created"]  # dated 2025, added now
+    fresh = mirakl.orders(start_update_date=cursor)["orders"]
+    assert [o["order_id"] for o in fresh] == late
+    assert all(o["created_date"].startswith("2025-") for o in fresh)
+    assert early[0] not in {o["order_id"] for o in fresh}
+
+
+def test_a_debit_is_never_dated_before_a_previous_read(mirakl):
+    mirakl.create_shop(debit_delay_seconds=None)
+    created = mirakl.seed(count=1, seed=1, start=START, state="WAITING_DEBIT_PAYMENT")["created"]
+    cursor = to_iso(datetime.now(UTC))
+    assert mirakl.orders(order_state_codes="SHIPPING")["total_count"] == 0
+    mirakl.create_shop(debit_delay_seconds=0)  # accepted in 2025: overdue at once
+    page = mirakl.orders(start_update_date=cursor)["orders"]
+    assert [(o["order_id"], o["order_state"]) for o in page] == [(created[0], "SHIPPING")]
+    assert page[0]["customer_debited_date"] >= cursor
+
+
 def test_debit_delay_null_waits_for_advance(mirakl):
     mirakl.create_shop(debit_delay_seconds=None)
     order = two_line_order(mirakl)
