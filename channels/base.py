@@ -6,11 +6,12 @@ doing nothing, so a feed configured for the wrong channel fails loudly.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from channels.errors import NotSupported
+from channels.errors import ChannelProblem, NotSupported
 from channels.records import OrderRecord, Page, Shipment
 from channels.settings_spec import Setting
 
@@ -43,6 +44,20 @@ class Connector:
 
     def close(self) -> None:
         """Release the HTTP session."""
+
+    def credential_warnings(
+        self, secrets_set_at: Mapping[str, str], now: dt.datetime
+    ) -> list[ChannelProblem]:
+        """Problems with the credentials themselves (e.g. a secret that must be rotated soon).
+
+        Recorded as events at the start of every run; the run goes on.
+        """
+        return []
+
+    @classmethod
+    def initial_cursor(cls, settings: Mapping[str, Any], kind: str) -> dict[str, Any]:
+        """Where a new feed starts (e.g. from a 'Last Order Pulled Date Time' setting)."""
+        return {}
 
     def check(self) -> str:
         """Test the connection with the stored credentials; returns what was checked."""

@@ -59,6 +59,8 @@ def execute(execution_id: int) -> str:
             integration.settings or {}, integration.get_secrets()
         )
         context = RunContext(execution, feed, integration, connector, recorder, utcnow())
+        for warning in connector.credential_warnings(integration.secrets_set_at or {}, utcnow()):
+            recorder.problem(warning)
         runner_for(feed.kind)(context).run()
     except Retry as problem:
         return finish_retry(execution, recorder, problem, opts)

@@ -99,8 +99,7 @@ def create_integration(
 
 def _initial_cursor(connector, settings: dict[str, Any], kind: FeedKind) -> dict[str, Any]:
     """Channels whose admins set a starting date (e.g. 'Last Order Pulled Date Time')."""
-    start = getattr(connector, "initial_cursor", None)
-    return start(settings, kind.value) if start else {}
+    return connector.initial_cursor(settings, kind.value)
 
 
 def update_integration(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from peewee import prefetch
+
 from channels.errors import ChannelProblem
-from channels.records import Shipment
-from models import Order, OrderExecution, OrderStatus, database, utcnow
+from channels.records import OrderLineRecord, Shipment
+from models import Order, OrderExecution, OrderLine, OrderStatus, database, utcnow
 from workers.order_writer import apply_status_updates, save_new_orders, supplier_for
 from workers.runners.base import Runner
 
@@ -73,7 +75,7 @@ class ConfirmShipments(Runner):
     def run(self) -> None:
         last_id = 0
         while True:
-            orders = list(
+            page = (
                 Order.select()
                 .where(
                     (Order.integration == self.ctx.integration.id)
@@ -83,6 +85,7 @@ class ConfirmShipments(Runner):
                 .order_by(Order.id)
                 .limit(SHIPMENT_PAGE_SIZE)
             )
+            orders = list(prefetch(page, OrderLine))
             if not orders:
                 return
             for order in orders:
@@ -98,7 +101,16 @@ class ConfirmShipments(Runner):
             carrier=order.carrier,
             tracking_number=order.tracking_number,
             shipped_at=order.dispatched_at or utcnow(),
-            lines=(),
+            lines=tuple(
+                OrderLineRecord(
+                    channel_line_id=line.channel_line_id or "",
+                    channel_sku=line.channel_sku,
+                    quantity=line.quantity,
+                    unit_price=line.unit_price,
+                    name=line.name,
+                )
+                for line in sorted(order.lines, key=lambda x: x.line_number)
+            ),
             done_steps=tuple(steps),
         )
 
