@@ -47,7 +47,7 @@ class MiraklSandbox:
             json={"shop_id": shop_id, "api_key": api_key, **settings},
             timeout=5,
         )
-        assert response.status_code in (200, 201), response.text
+        assert response.status_code == 201, response.text
         return response.json()
 
     def seed(self, shop_id: int = SHOP_ID, **body: Any) -> dict:

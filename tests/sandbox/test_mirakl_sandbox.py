@@ -313,7 +313,7 @@ def test_a_debit_is_never_dated_before_a_previous_read(mirakl):
     mirakl.create_shop(debit_delay_seconds=0)  # accepted in 2025: overdue at once
     page = mirakl.orders(start_update_date=cursor)["orders"]
     assert [(o["order_id"], o["order_state"]) for o in page] == [(created[0], "SHIPPING")]
-    assert page[0]["customer_debited_date"] >= cursor
+    assert parse_iso(page[0]["customer_debited_date"]) >= parse_iso(cursor)
 
 
 def test_debit_delay_null_waits_for_advance(mirakl):
@@ -771,6 +771,7 @@ def test_shop_upsert_keeps_orders_and_keys_are_unique(mirakl):
     mirakl.seed(count=4, seed=1)
     updated = mirakl.create_shop(debit_delay_seconds=30, name="Boutique Léa")
     assert updated["order_count"] == 4 and updated["debit_delay_seconds"] == 30
+    assert updated["created"] is False and updated["name"] == "Boutique Léa"
     clash = mirakl.http.post(
         f"{mirakl.control}/shops", json={"shop_id": 2009, "api_key": mirakl.api_key}, timeout=5
     )
