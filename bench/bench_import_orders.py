@@ -181,14 +181,16 @@ def main() -> None:
         pipeline_rate = imported / elapsed
         floor_rate = floor_rows / floor_elapsed
         print(
-            f"orders: {imported} ({lines} lines) from {args.shops} shops, {args.workers} worker processes"
+            f"orders: {imported} ({lines} lines) from {args.shops} shops, "
+            f"{args.workers} worker processes"
         )
         print(
             f"pipeline (sandbox HTTP -> RabbitMQ -> workers -> PostgreSQL): {elapsed:.2f} s, "
             f"{pipeline_rate:,.0f} orders/s"
         )
         print(
-            f"plain batched insert of the same rows: {floor_elapsed:.2f} s, {floor_rate:,.0f} orders/s"
+            f"plain batched insert of the same rows: {floor_elapsed:.2f} s, "
+            f"{floor_rate:,.0f} orders/s"
         )
         print(f"ratio pipeline / plain insert: {pipeline_rate / floor_rate:.2f}")
     finally:

@@ -63,8 +63,9 @@ def run_demo(port: int = 8000, orders: int = 60) -> None:
         thread.daemon = True
         thread.start()
 
-    from dashboard.app import create_app
     from werkzeug.serving import make_server
+
+    from dashboard.app import create_app
 
     server = make_server("127.0.0.1", port, create_app(), threaded=True)
     print(f"\nchannelhub demo: dashboard at http://127.0.0.1:{port}/", flush=True)
