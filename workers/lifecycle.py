@@ -15,7 +15,7 @@ import traceback
 import peewee
 from dramatiq.middleware import TimeLimitExceeded
 
-from channels.errors import ChannelProblem, CredentialsError, NotSupported, Retry
+from channels.errors import ChannelProblem, CredentialsError, Info, NotSupported, Retry
 from channels.registry import connector_class
 from models import (
     ExecutionAttempt,
@@ -35,7 +35,7 @@ from models.enums import Direction
 from models.execution import ErrorFingerprint
 from workers import dispatch
 from workers.context import RunContext
-from workers.middleware import worker_id
+from workers.middleware import track, worker_id
 from workers.options import Options, options
 from workers.recorder import Recorder, close_with_event
 from workers.runners import runner_for
@@ -54,6 +54,7 @@ def execute(execution_id: int) -> str:
     execution, feed, integration = claimed
     recorder = Recorder(execution)
     connector = None
+    track(execution.id, running=True)
     try:
         connector = connector_class(integration.channel)(
             integration.settings or {}, integration.get_secrets()
@@ -64,6 +65,8 @@ def execute(execution_id: int) -> str:
         runner_for(feed.kind)(context).run()
     except Retry as problem:
         return finish_retry(execution, recorder, problem, opts)
+    except Info as problem:
+        return finish_skipped(execution, recorder, problem)
     except ChannelProblem as problem:
         return finish_error(execution, recorder, problem)
     except NotSupported as exc:
@@ -78,8 +81,8 @@ def execute(execution_id: int) -> str:
             code="time_limit",
         )
         return finish_retry(execution, recorder, problem, opts)
-    except peewee.OperationalError:
-        raise  # the database went away: the message is retried, the lease covers the rest
+    except (peewee.OperationalError, peewee.InterfaceError):
+        raise  # the database went away: the lease expires and the run is re-run
     except Exception as exc:
         log.exception("execution %s crashed", execution_id)
         problem = ChannelProblem(
@@ -91,6 +94,7 @@ def execute(execution_id: int) -> str:
     else:
         return finish_success(execution, recorder)
     finally:
+        track(execution.id, running=False)
         if connector is not None:
             connector.close()
 
@@ -250,6 +254,13 @@ def _auto_resolve(execution) -> None:
         & ErrorFingerprint.resolved_at.is_null()
         & (ErrorFingerprint.last_seen_at < execution.started_at)
     ).execute()
+
+
+def finish_skipped(execution, recorder: Recorder, problem: Info) -> str:
+    """The run decided there was nothing it should do (a business rule), and says why."""
+    recorder.problem(problem)
+    _end(execution, recorder, ExecutionStatus.SKIPPED, problem.message)
+    return ExecutionStatus.SKIPPED.value
 
 
 def backoff_seconds(attempt: int, retry_after: float | None, opts: Options) -> float:

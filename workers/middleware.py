@@ -18,6 +18,28 @@ from models.db import close_quietly
 log = logging.getLogger(__name__)
 
 
+_running: set[int] = set()
+_running_lock = threading.Lock()
+
+
+def track(execution_id: int, running: bool) -> None:
+    """Tell the heartbeat which executions this process is actually running.
+
+    Only these get their lease extended: an execution whose run died inside a live
+    process (a database outage mid-run) must see its lease expire and be re-run.
+    """
+    with _running_lock:
+        if running:
+            _running.add(execution_id)
+        else:
+            _running.discard(execution_id)
+
+
+def running_here() -> list[int]:
+    with _running_lock:
+        return sorted(_running)
+
+
 def worker_id() -> str:
     """hostname:pid of this process (re-read after a fork)."""
     return f"{socket.gethostname()}:{os.getpid()}"
@@ -66,12 +88,16 @@ class Heartbeat(Middleware):
                 close_quietly()
 
     def beat(self) -> int:
+        ids = running_here()
+        if not ids:
+            return 0
         database.connect(reuse_if_open=True)
         now = utcnow()
         return (
             FeedExecution.update(lease_expires_at=now + dt.timedelta(seconds=self.lease_seconds))
             .where(
-                (FeedExecution.worker == worker_id())
+                FeedExecution.id.in_(ids)
+                & (FeedExecution.worker == worker_id())
                 & (FeedExecution.status == ExecutionStatus.RUNNING.value)
             )
             .execute()
