@@ -51,6 +51,8 @@ class OrderRecord:
     billing_address: Address | None = None
     attributes: dict[str, Any] = field(default_factory=dict)
     cancelled: bool = False
+    # Found but not paid/valid yet: set aside and re-checked hourly, not imported.
+    awaiting_payment: bool = False
 
 
 @dataclass(frozen=True)
@@ -82,3 +84,53 @@ class Page:
     records: list[Any]
     next_position: Any = None
     problems: list[Exception] = field(default_factory=list)  # record-level, already classified
+
+
+@dataclass(frozen=True)
+class ProductRecord:
+    channel_product_id: str
+    sku: str
+    name: str = ""
+    barcode: str | None = None
+    weight: Decimal | None = None
+    price: Decimal | None = None
+    active: bool = True
+    created_at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None
+    image_urls: tuple[str, ...] = ()
+    # Channel references a later feed needs (e.g. an inventory item id for stock export).
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StockRecord:
+    """A channel's stock for one SKU (initial import, nightly check)."""
+
+    sku: str
+    quantity: int
+    channel_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class StockUpdate:
+    """Available stock to push to the channel for one SKU."""
+
+    sku: str
+    quantity: int
+    channel_product_id: str | None = None
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SupplierRecord:
+    channel_supplier_id: str
+    name: str
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class ProductSupplierRecord:
+    channel_product_id: str
+    channel_supplier_id: str
+    reference: str | None = None
+    price: Decimal | None = None

@@ -24,7 +24,7 @@ from models.enums import (
 from models.execution import ErrorFingerprint, ExecutionAttempt, ExecutionEvent, FeedExecution
 from models.fields import utcnow
 from models.integration import Company, CompanyMapping, Feed, Integration
-from models.orders import Order, OrderExecution, OrderLine
+from models.orders import Order, OrderExecution, OrderLine, PendingOrder
 from models.users import AuditLog, User
 
 ALL_MODELS = [
@@ -39,6 +39,7 @@ ALL_MODELS = [
     Order,
     OrderLine,
     OrderExecution,
+    PendingOrder,
     Product,
     ProductImage,
     Warehouse,

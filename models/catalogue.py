@@ -23,6 +23,7 @@ class Product(BaseModel):
 
     class Meta:
         table_name = "product"
+        indexes = ((("integration", "channel_product_id"), False),)
 
     def __str__(self) -> str:
         return self.sku

@@ -77,3 +77,22 @@ class OrderExecution(BaseModel):
     class Meta:
         table_name = "order_execution"
         indexes = ((("order", "execution", "action"), True), (("execution",), False))
+
+
+class PendingOrder(BaseModel):
+    """An order found on the channel but not paid or valid yet: set aside, re-checked hourly."""
+
+    integration = peewee.ForeignKeyField(Integration, on_delete="CASCADE")
+    channel_order_id = peewee.CharField(max_length=120)
+    channel_status = peewee.CharField(max_length=60, null=True)
+    first_seen_at = DateTimeField(default=utcnow)
+    last_checked_at = DateTimeField(default=utcnow)
+    next_check_at = DateTimeField()
+    checks = peewee.IntegerField(default=1)
+
+    class Meta:
+        table_name = "pending_order"
+        indexes = (
+            (("integration", "channel_order_id"), True),
+            (("integration", "next_check_at"), False),
+        )

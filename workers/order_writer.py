@@ -26,6 +26,7 @@ from models import (
     database,
     utcnow,
 )
+from workers import pending
 from workers.context import RunContext
 
 BATCH_ROWS = 200
@@ -94,11 +95,13 @@ def _line_row(line: OrderLineRecord, number: int, skus: dict[str, str], strict: 
     }
 
 
-def _order_row(record: OrderRecord, integration_id: int, supplier_id, now) -> dict[str, Any]:
+def _order_row(
+    record: OrderRecord, integration_id: int, supplier_id, now, status: OrderStatus
+) -> dict[str, Any]:
     return {
         "integration": integration_id,
         "channel_order_id": record.channel_order_id,
-        "status": OrderStatus.NEW.value,
+        "status": status.value,
         "channel_status": record.channel_status,
         "supplier": supplier_id,
         "placed_at": record.placed_at,
@@ -124,6 +127,9 @@ def save_new_orders(
     integration_id = ctx.integration.id
     connector = ctx.connector
     recorder.count(seen=len(records))
+    unpaid = [r for r in records if r.awaiting_payment]
+    records = [r for r in records if not r.awaiting_payment]
+    pending.set_aside(ctx, unpaid, utcnow())
     ids = [r.channel_order_id for r in records]
     existing = {
         cid
@@ -133,6 +139,8 @@ def save_new_orders(
     }
     skus = _sku_map(integration_id, {line.channel_sku for r in records for line in r.lines})
     now = utcnow()
+    # Held orders wait for a demand release (M&S) instead of going straight to production.
+    status = OrderStatus.HELD if connector.holds_new_orders else OrderStatus.NEW
     rows: list[dict[str, Any]] = []
     lines: dict[str, list[dict[str, Any]]] = {}
     for record in records:
@@ -162,9 +170,10 @@ def save_new_orders(
             recorder.problem(problem)
             recorder.count(skipped=1)
             continue
-        rows.append(_order_row(record, integration_id, supplier_id, now))
+        rows.append(_order_row(record, integration_id, supplier_id, now, status))
     with database.atomic():
         created = _insert(ctx, rows, lines)
+        pending.forget(ctx, [r["channel_order_id"] for r in rows])
         recorder.count(created=created, skipped=len(rows) - created)
         if position is not None:
             ctx.save_cursor(position)

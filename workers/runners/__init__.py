@@ -4,11 +4,27 @@ from __future__ import annotations
 
 from channels.errors import NotSupported
 from workers.runners.base import Runner
+from workers.runners.catalogue import ImportNewProducts, ImportProductImages, UpdateProducts
 from workers.runners.orders import AcceptOrders, ConfirmShipments, ImportNewOrders, UpdateOrders
+from workers.runners.stock import ExportStockLevels, ImportStockLevels, StockCheck
+from workers.runners.suppliers import ImportProductSuppliers, ImportSuppliers
 
 RUNNERS: dict[str, type[Runner]] = {
     runner.kind: runner
-    for runner in (ImportNewOrders, UpdateOrders, AcceptOrders, ConfirmShipments)
+    for runner in (
+        ImportNewOrders,
+        UpdateOrders,
+        AcceptOrders,
+        ConfirmShipments,
+        ImportNewProducts,
+        UpdateProducts,
+        ImportProductImages,
+        ImportStockLevels,
+        ExportStockLevels,
+        StockCheck,
+        ImportSuppliers,
+        ImportProductSuppliers,
+    )
 }
 
 

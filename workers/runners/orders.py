@@ -7,6 +7,7 @@ from peewee import prefetch
 from channels.errors import ChannelProblem
 from channels.records import OrderLineRecord, Shipment
 from models import Order, OrderExecution, OrderLine, OrderStatus, database, utcnow
+from workers import pending
 from workers.order_writer import apply_status_updates, save_new_orders, supplier_for
 from workers.runners.base import Runner
 
@@ -19,10 +20,22 @@ class ImportNewOrders(Runner):
 
     def run(self) -> None:
         supplier_id = supplier_for(self.ctx)
+        self._recheck_pending(supplier_id)
         for page in self.connector.new_orders(self.ctx.feed.cursor or {}):
             for problem in page.problems:
                 self.record(problem)
             save_new_orders(self.ctx, page.records, page.next_position, supplier_id)
+
+    def _recheck_pending(self, supplier_id) -> None:
+        """Orders set aside because they were not paid: ask the channel again when due."""
+        now = utcnow()
+        waiting = pending.due(self.ctx, now)
+        if not waiting:
+            return
+        fresh = self.connector.orders_by_id([p.channel_order_id for p in waiting])
+        paid = pending.settle(self.ctx, waiting, fresh, now)
+        if paid:
+            save_new_orders(self.ctx, paid, None, supplier_id)
 
 
 class UpdateOrders(Runner):
