@@ -1,0 +1,1 @@
+"""Command groups of the `channelhub` command line, one module per concern."""
