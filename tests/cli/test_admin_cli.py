@@ -300,15 +300,6 @@ def test_config_export_import_round_trip(env, tmp_path):
     not_json = tmp_path / "notes.txt"
     not_json.write_text("nope")
     assert "not JSON" in refused(env, "config", "import", str(not_json))
-        env,
-        "config",
-        "import",
-        str(tmp_path / "skus.csv")
-        if False
-        else str(path.with_suffix(".txt"))
-        if path.with_suffix(".txt").write_text("nope")
-        else "",
-    )
     assert Company.select().count() == 2
 
 
