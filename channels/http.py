@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import email.utils
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -27,7 +28,9 @@ from channels.errors import (
 
 log = logging.getLogger(__name__)
 
-DEFAULT_TIMEOUT_SECONDS = (5.0, 30.0)  # (connect, read)
+def default_timeout() -> tuple[float, float]:
+    """(connect, read) seconds; `CHANNELHUB_HTTP_TIMEOUT_SECONDS` sets the read timeout."""
+    return (5.0, float(os.environ.get("CHANNELHUB_HTTP_TIMEOUT_SECONDS", "30")))
 USER_AGENT = "channelhub/0.1 (Language=Python)"
 BODY_PREVIEW_BYTES = 200
 
@@ -102,13 +105,13 @@ class HttpClient:
         *,
         headers: Mapping[str, str] | None = None,
         auth: Any = None,
-        timeout: tuple[float, float] | float = DEFAULT_TIMEOUT_SECONDS,
+        timeout: tuple[float, float] | float | None = None,
         error_parser: Callable[[requests.Response], tuple[str, str] | None] | None = None,
         limits: Mapping[str, TokenBucket] | None = None,
     ) -> None:
         self.channel_label = channel_label
         self.base_url = base_url.rstrip("/")
-        self.timeout = timeout
+        self.timeout = timeout if timeout is not None else default_timeout()
         self.session = requests.Session()
         self.session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
         if headers:
