@@ -1,0 +1,131 @@
+"""The dashboard's app factory.
+
+`create_app()` works with no environment at all (the embedded demo), and takes a
+`config` dict for tests and for callers that bind the database themselves.
+Each request gets its own database connection, closed (returned to the pool)
+at teardown, so a PostgreSQL restart heals by itself on the next request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import secrets
+from typing import Any
+
+import peewee
+from flask import Flask, jsonify, redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.wrappers import Response
+
+import models
+from dashboard import formatting
+from dashboard.auth import init_auth, require_login
+from dashboard.queries import unresolved_error_count
+from dashboard.views import init_admin
+from models.db import close_quietly
+
+log = logging.getLogger(__name__)
+
+SESSION_HOURS = 12
+# Endpoints that do not need a database connection opened for them up front.
+NO_DB_ENDPOINTS = frozenset({"static", "admin.static", "healthz"})
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the dashboard app; `{"BIND_DATABASE": False}` leaves the database binding alone."""
+    config = dict(config or {})
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=os.environ.get("SECRET_KEY") or None,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_NAME="channelhub_session",
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=SESSION_HOURS),
+        # A form may stay open as long as the session lasts.
+        WTF_CSRF_TIME_LIMIT=SESSION_HOURS * 3600,
+        BIND_DATABASE=True,
+    )
+    app.config.update(config)
+    if not app.config["SECRET_KEY"]:
+        log.warning(
+            "SECRET_KEY is not set: using a random key for this process, so sessions end "
+            "when it restarts and are not shared between web processes"
+        )
+        app.config["SECRET_KEY"] = secrets.token_urlsafe(32)
+    if app.config["BIND_DATABASE"] and models.database.obj is None:
+        models.init_database()
+
+    _init_database_per_request(app)
+    init_auth(app)
+    app.before_request(require_login)
+    CSRFProtect(app)
+    _init_templates(app)
+    init_admin(app)
+    _init_routes(app)
+    return app
+
+
+def _init_database_per_request(app: Flask) -> None:
+    @app.before_request
+    def open_connection() -> None:
+        if request.endpoint in NO_DB_ENDPOINTS or models.database.obj is None:
+            return
+        models.database.obj.connect(reuse_if_open=True)
+
+    @app.teardown_request
+    def close_connection(exc: BaseException | None) -> None:
+        close_quietly()
+
+
+def _init_templates(app: Flask) -> None:
+    app.jinja_env.globals["unresolved_error_count"] = unresolved_error_count
+    formatting.register_filters(app)
+
+    @app.errorhandler(403)
+    def forbidden(exc) -> tuple[str, int]:
+        return render_template(
+            "channelhub/error.html",
+            code=403,
+            title="Not allowed",
+            message="Your role does not allow this page or action. Ask an admin if you need it.",
+        ), 403
+
+    @app.errorhandler(404)
+    def not_found(exc) -> tuple[str, int]:
+        return render_template(
+            "channelhub/error.html",
+            code=404,
+            title="Not found",
+            message="There is no page at this address.",
+        ), 404
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(exc: CSRFError) -> tuple[str, int]:
+        return render_template(
+            "channelhub/error.html",
+            code=400,
+            title="The form has expired",
+            message="Go back, reload the page and submit it again.",
+        ), 400
+
+
+def _init_routes(app: Flask) -> None:
+    @app.get("/")
+    def root() -> Response:
+        return redirect(url_for("admin.index"))
+
+    @app.get("/healthz")
+    def healthz() -> tuple[Response, int]:
+        """Liveness for load balancers: can this process reach its database?"""
+        db = models.database.obj
+        if db is None:
+            return jsonify(database="failed: no database bound"), 503
+        try:
+            db.connect(reuse_if_open=True)
+            db.execute_sql("SELECT 1")
+        except (peewee.PeeweeException, OSError) as exc:
+            log.warning("health check: database unreachable: %s", type(exc).__name__)
+            return jsonify(database=f"failed: {type(exc).__name__}"), 503
+        return jsonify(database="ok"), 200
