@@ -24,7 +24,7 @@ from dashboard import formatting
 from dashboard.auth import init_auth, require_login
 from dashboard.queries import unresolved_error_count
 from dashboard.views import init_admin
-from models.db import close_quietly
+from models.db import DEFAULT_DATA_DIR, close_quietly
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         SECRET_KEY=os.environ.get("SECRET_KEY") or None,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=os.environ.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true"),
         SESSION_COOKIE_NAME="channelhub_session",
         PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=SESSION_HOURS),
         # A form may stay open as long as the session lasts.
@@ -49,11 +50,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update(config)
     if not app.config["SECRET_KEY"]:
-        log.warning(
-            "SECRET_KEY is not set: using a random key for this process, so sessions end "
-            "when it restarts and are not shared between web processes"
-        )
-        app.config["SECRET_KEY"] = secrets.token_urlsafe(32)
+        app.config["SECRET_KEY"] = _local_secret_key()
     if app.config["BIND_DATABASE"] and models.database.obj is None:
         models.init_database()
 
@@ -65,6 +62,26 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_admin(app)
     _init_routes(app)
     return app
+
+
+def _local_secret_key() -> str:
+    """Without SECRET_KEY, a key kept in the data directory (owner-only), generated once.
+
+    Every web process of this installation then signs sessions alike, and a restart
+    does not log everybody out. Production sets SECRET_KEY.
+    """
+    path = DEFAULT_DATA_DIR / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another process created it first
+        else:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_urlsafe(32))
+            log.info("SECRET_KEY is not set: generated one in %s", path)
+    return path.read_text().strip()
 
 
 def _init_database_per_request(app: Flask) -> None:

@@ -22,8 +22,9 @@ from dashboard import settings_form as sf
 from dashboard.auth import actor_name
 from dashboard.forms import SecureForm, select_field
 from dashboard.views.base import SecureModelView, choice_filter, link
-from models import Feed, FeedExecution, Integration, Mode, Order, database
+from models import Feed, FeedExecution, Integration, Mode, Order
 from models.crypto import CredentialsUnreadable
+from workers.configuration import set_integration_enabled
 from workers.provisioning import (
     ProvisioningError,
     audit,
@@ -55,22 +56,6 @@ class CreateForm(SecureForm):
 class EditForm(SecureForm):
     mode = select_field("Mode", MODES)
     enabled = BooleanField("Enabled", description="A disabled integration runs no feeds.")
-
-
-def set_enabled(integration: Integration, enabled: bool, *, actor: str) -> bool:
-    """Switch an integration on or off, with an audit entry; False when nothing changed."""
-    if bool(integration.enabled) == enabled:
-        return False
-    with database.atomic():
-        Integration.update(enabled=enabled).where(Integration.id == integration.id).execute()
-        integration.enabled = enabled
-        audit(
-            actor,
-            "enable" if enabled else "disable",
-            integration,
-            {"enabled": {"old": not enabled, "new": enabled}},
-        )
-    return True
 
 
 def _name(view, context, model, name) -> Markup:
@@ -265,7 +250,7 @@ class IntegrationView(SecureModelView):
             return None
         if set_mode(integration, form.mode.data, actor=actor):
             changed.append("mode")
-        if set_enabled(integration, bool(form.enabled.data), actor=actor):
+        if set_integration_enabled(integration, bool(form.enabled.data), actor=actor):
             changed.append("enabled")
         if changed:
             flash(f"Saved: {', '.join(sorted(changed))} changed.", "success")

@@ -8,13 +8,16 @@ import models
 from dashboard.app import create_app
 
 
-def test_works_without_any_environment(monkeypatch, caplog, db):
+def test_works_without_any_environment(monkeypatch, caplog, db, tmp_path):
     monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setattr("dashboard.app.DEFAULT_DATA_DIR", tmp_path)
 
-    with caplog.at_level(logging.WARNING, logger="dashboard.app"):
+    with caplog.at_level(logging.INFO, logger="dashboard.app"):
         first, second = create_app(), create_app()
 
-    assert first.secret_key and first.secret_key != second.secret_key
+    # One generated key shared by every web process of the installation, kept owner-only.
+    assert first.secret_key and first.secret_key == second.secret_key
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
     assert "SECRET_KEY is not set" in caplog.text
     assert first.secret_key not in caplog.text
     assert first.config["SESSION_COOKIE_HTTPONLY"] is True
