@@ -128,6 +128,9 @@ def validate(
         if value is None:
             if spec.secret and spec.name in stored:
                 continue
+            if partial and not spec.secret and not spec.required:
+                settings[spec.name] = None  # an explicit clear in a partial update
+                continue
             value = spec.default
         if value is None and spec.required:
             errors[spec.name] = "is required"

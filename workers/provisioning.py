@@ -156,7 +156,7 @@ def update_integration(
     )
     changes: dict[str, Any] = {}
     if "email_errors_to" in settings:
-        new = settings.pop("email_errors_to")
+        new = settings.pop("email_errors_to") or ""
         if new != integration.email_errors_to:
             changes["email_errors_to"] = {"old": integration.email_errors_to, "new": new}
             integration.email_errors_to = new
@@ -165,7 +165,10 @@ def update_integration(
     for key, value in settings.items():
         if merged.get(key) != value:
             changes[key] = {"old": merged.get(key), "new": value}
-            merged[key] = value
+            if value is None:
+                merged.pop(key, None)
+            else:
+                merged[key] = value
     integration.settings = merged
     for name in integration.set_secrets(secrets):
         changes[name] = "changed"

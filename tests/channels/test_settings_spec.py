@@ -74,3 +74,11 @@ def test_hosts():
 
 def test_parse_utc_normalises_offsets():
     assert parse_utc("2026-01-01T10:00:00+02:00").isoformat() == "2026-01-01T08:00:00+00:00"
+
+
+def test_partial_update_can_clear_an_optional_setting_but_not_a_required_one():
+    settings, _ = validate(SPEC, {"mails": "", "since": ""}, partial=True)
+    assert settings == {"mails": None, "since": None}
+    with pytest.raises(SettingsInvalid) as caught:
+        validate(SPEC, {"host": ""}, partial=True)
+    assert caught.value.errors == {"host": "is required"}
