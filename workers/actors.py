@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import dramatiq
 
 from workers.broker import get_broker
@@ -9,6 +11,7 @@ from workers.lifecycle import execute
 from workers.options import options
 from workers.queues import INBOUND_ACTOR, INBOUND_QUEUE, OUTBOUND_ACTOR, OUTBOUND_QUEUE
 
+log = logging.getLogger(__name__)
 get_broker()
 
 _ACTOR_OPTIONS = {
@@ -22,10 +25,10 @@ _ACTOR_OPTIONS = {
 
 
 @dramatiq.actor(actor_name=INBOUND_ACTOR, queue_name=INBOUND_QUEUE, **_ACTOR_OPTIONS)
-def run_inbound_feed(execution_id: int) -> str:
-    return execute(execution_id)
+def run_inbound_feed(execution_id: int) -> None:
+    log.debug("execution %s: %s", execution_id, execute(execution_id))
 
 
 @dramatiq.actor(actor_name=OUTBOUND_ACTOR, queue_name=OUTBOUND_QUEUE, **_ACTOR_OPTIONS)
-def run_outbound_feed(execution_id: int) -> str:
-    return execute(execution_id)
+def run_outbound_feed(execution_id: int) -> None:
+    log.debug("execution %s: %s", execution_id, execute(execution_id))
