@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 import uuid
 
 import pytest
@@ -28,7 +29,10 @@ from support import IN_CI, MiraklShop, WorkerProcesses, free_port, require_servi
 from models import ALL_MODELS, init_database  # noqa: E402
 from models.db import close_quietly, database  # noqa: E402
 from models.schema import upgrade  # noqa: E402
+from scheduler.digest import Digest, SmtpSettings  # noqa: E402
+from scheduler.loop import Scheduler  # noqa: E402
 from workers.broker import create_broker, set_broker  # noqa: E402
+from workers.options import Options  # noqa: E402
 
 STUB_BROKER = create_broker("memory://")
 set_broker(STUB_BROKER)
@@ -184,3 +188,29 @@ def smtp_server():
     controller.received = received
     yield controller
     controller.stop()
+
+
+@pytest.fixture
+def run_scheduler(rabbit_broker, monkeypatch):
+    """Start a scheduler loop in this process (sending to RabbitMQ); stopped at teardown."""
+    monkeypatch.setenv("CHANNELHUB_LEASE_SECONDS", "6")
+    stop = threading.Event()
+    threads = []
+
+    def start(smtp_port: int | None = None, poll_seconds: float = 0.3) -> Scheduler:
+        smtp = SmtpSettings("127.0.0.1", smtp_port) if smtp_port else None
+        scheduler = Scheduler(
+            Options(sweep_after_seconds=30, lease_seconds=6),
+            digest=Digest(smtp, interval_seconds=1),
+        )
+        thread = threading.Thread(
+            target=scheduler.run_forever, args=(stop, poll_seconds), daemon=True
+        )
+        thread.start()
+        threads.append(thread)
+        return scheduler
+
+    yield start
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=10)
