@@ -7,7 +7,11 @@ import importlib
 from channels.base import Connector
 
 CHANNELS: dict[str, str] = {
+    "amazon": "channels.amazon",
+    "magento": "channels.magento",
+    "marks_spencer": "channels.marks_spencer",
     "mirakl": "channels.mirakl",
+    "shopify": "channels.shopify",
 }
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, jsonify
 from werkzeug.exceptions import HTTPException
 
-from sandbox import mirakl
+from sandbox import amazon, magento, marks_spencer, mirakl, prestashop, shopify
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +31,14 @@ class Simulator:
 
 
 SIMULATORS: tuple[Simulator, ...] = (
+    Simulator("amazon", "/amazon", amazon.AmazonStore, amazon.create_blueprint),
     Simulator("mirakl", "/mirakl", mirakl.MiraklStore, mirakl.create_blueprint),
+    Simulator("shopify", "/shopify", shopify.ShopifyStore, shopify.create_blueprint),
+    Simulator("magento", "/magento", magento.MagentoStore, magento.create_blueprint),
+    Simulator("prestashop", "/prestashop", prestashop.PrestaShopStore,
+              prestashop.create_blueprint),
+    Simulator("marks_spencer", "/marks_spencer", marks_spencer.MarksSpencerStore,
+              marks_spencer.create_blueprint),
 )
 
 

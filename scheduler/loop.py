@@ -93,7 +93,7 @@ class Scheduler:
         skipped: list[int] = []
         with write_lock():
             query = (
-                Feed.select(Feed)
+                Feed.select(Feed, Integration)  # next_run reads the integration
                 .join(Integration)
                 .where(
                     Feed.enabled

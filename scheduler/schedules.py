@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from croniter import croniter
 
+from channels.base import FeedSchedule
+from channels.registry import connector_class
 from models import Feed
+
+log = logging.getLogger(__name__)
 
 
 class ScheduleInvalid(ValueError):
@@ -35,8 +40,12 @@ def next_run(feed: Feed, due: dt.datetime, now: dt.datetime) -> dt.datetime | No
     """Advance from the slot that was due; slots missed while nobody ran coalesce into one.
 
     For an interval the grid stays anchored on the scheduled time (no drift), jumping
-    straight past `now` when several slots were missed.
+    straight past `now` when several slots were missed. A feed whose channel settings
+    decide its timing (M&S volume levels) follows them instead of its row.
     """
+    settings_schedule = channel_schedule(feed, max(due, now))
+    if settings_schedule is not None:
+        return settings_schedule.next_after(max(due, now))
     if feed.schedule_cron:
         return next_after(feed.schedule_cron, None, max(due, now))
     if feed.interval_seconds:
@@ -47,6 +56,19 @@ def next_run(feed: Feed, due: dt.datetime, now: dt.datetime) -> dt.datetime | No
             upcoming = due + step * (missed + 1)
         return upcoming
     return None
+
+
+def channel_schedule(feed: Feed, at: dt.datetime) -> FeedSchedule | None:
+    """The schedule the feed's channel derives from its settings at `at`, if it has one."""
+    if feed.integration_id is None:
+        return None
+    integration = feed.integration
+    try:
+        connector = connector_class(integration.channel)
+    except (KeyError, ImportError) as exc:  # the row's schedule still works; say why
+        log.warning("feed %s follows its own schedule: %s", feed.id, exc)
+        return None
+    return connector.feed_schedule(feed.kind, integration.settings or {}, at)
 
 
 def upcoming(feed_or_cron, interval_seconds: int | None = None, *, count: int = 3, now=None):

@@ -93,15 +93,25 @@ def _add_images(records: Sequence[ProductRecord]) -> None:
 
 
 def upsert_products(ctx: RunContext, records: Sequence[ProductRecord], position) -> None:
-    """Create or update every product of the page; the checkpoint moves in the same commit."""
+    """Create or update every product of the page; the checkpoint moves in the same commit.
+
+    A product this run creates (made on the channel after the last new-products run) gets its
+    images recorded too, as the new-products import would have done.
+    """
     now = utcnow()
     records = _unique_by_sku(records)
     ctx.recorder.count(seen=len(records))
     rows = [_row(r, ctx.integration.id, now) for r in records]
     with database.atomic():
-        existing = 0
+        known: set[str] = set()
         if records:
-            existing = Product.select().where(Product.sku.in_([r.sku for r in records])).count()
+            known = {
+                sku
+                for (sku,) in Product.select(Product.sku)
+                .where(Product.sku.in_([r.sku for r in records]))
+                .tuples()
+            }
+        existing = len(known)
         for batch in chunked(rows, BATCH_ROWS):
             (
                 Product.insert_many(batch)
@@ -113,6 +123,7 @@ def upsert_products(ctx: RunContext, records: Sequence[ProductRecord], position)
                 .as_rowcount()
                 .execute()
             )
+        _add_images([r for r in records if r.sku not in known])
         ctx.recorder.count(created=len(rows) - existing, updated=existing)
         if position is not None:
             ctx.save_cursor(position)

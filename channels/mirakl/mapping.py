@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -69,7 +70,12 @@ def _date(value: Any, key: str, owner: Any):
 
 
 def _quantity(value: Any, owner: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | float) or int(value) != value:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or int(value) != value
+    ):
         raise _fail(owner, f"line quantity should be a whole number, got {str(value)[:40]!r}")
     if value <= 0:
         raise _fail(owner, f"line quantity should be positive, got {value}")

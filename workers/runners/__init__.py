@@ -5,6 +5,7 @@ from __future__ import annotations
 from channels.errors import NotSupported
 from workers.runners.base import Runner
 from workers.runners.catalogue import ImportNewProducts, ImportProductImages, UpdateProducts
+from workers.runners.demand import ReleaseDemand
 from workers.runners.orders import AcceptOrders, ConfirmShipments, ImportNewOrders, UpdateOrders
 from workers.runners.stock import ExportStockLevels, ImportStockLevels, StockCheck
 from workers.runners.suppliers import ImportProductSuppliers, ImportSuppliers
@@ -24,6 +25,7 @@ RUNNERS: dict[str, type[Runner]] = {
         StockCheck,
         ImportSuppliers,
         ImportProductSuppliers,
+        ReleaseDemand,
     )
 }
 

@@ -71,13 +71,27 @@ def test_a_second_run_fetches_nothing_twice_and_moves_the_cursor(amazon_seller):
     newest = dt.datetime.fromisoformat(
         seller.order(first[-1])["payload"]["PurchaseDate"].replace("Z", "+00:00")
     )
-    assert dt.datetime.fromisoformat(cursor["created_after"]) == newest - dt.timedelta(minutes=5)
+    watermark = (newest - dt.timedelta(minutes=5)).replace(microsecond=0)  # as CreatedAfter
+    assert dt.datetime.fromisoformat(cursor["created_after"]) == watermark
     second = seller.add_orders(count=3, seed=10)["created"]
     with connect(seller) as connector:
         records, _, cursor = run_import(connector, cursor)
     assert [r.channel_order_id for r in records] == second
     per_order = seller.summary()["orders"]
     assert all(per_order[i]["items_calls"] == 1 for i in first + second)
+
+
+def test_orders_just_inside_the_overlap_are_not_fetched_again(amazon_seller):
+    seller = amazon_seller()
+    newest = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=10)).replace(microsecond=700_000)
+    edge = newest - dt.timedelta(seconds=300.2)  # before the watermark, after its whole second
+    placed = [edge, newest]
+    ids = seller.add_orders(orders=[{"PurchaseDate": p.isoformat()} for p in placed])["created"]
+    with connect(seller) as connector:
+        _, _, cursor = run_import(connector)
+        records, _, _ = run_import(connector, cursor)
+    assert records == []
+    assert all(seller.summary()["orders"][i]["items_calls"] == 1 for i in ids)
 
 
 def test_an_order_verified_late_is_not_skipped(amazon_seller):

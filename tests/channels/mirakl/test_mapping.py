@@ -81,6 +81,8 @@ def test_line_personalisation_is_kept_as_textual_fields(spec_order):
     [
         (lambda o: o.update(order_lines=None), "no order lines"),
         (lambda o: o["order_lines"][0].update(quantity="two"), "whole number"),
+        (lambda o: o["order_lines"][0].update(quantity=float("inf")), "whole number"),
+        (lambda o: o["order_lines"][0].update(quantity=float("nan")), "whole number"),
         (lambda o: o["order_lines"][0].pop("offer_sku"), "'offer_sku' is missing"),
         (lambda o: o.update(total_price="12,50 €"), "'total_price' should be a number"),
         (lambda o: o.update(created_date="yesterday"), "not an ISO date"),

@@ -1,0 +1,24 @@
+"""Marks & Spencer supplier-API simulator: order list, order detail, dispatch, plus a control
+API (see API.md).
+
+``create_blueprint(store)`` returns one blueprint for the channel, to be registered under a
+prefix such as ``/marks_spencer``; its ``_sandbox/`` sub-tree is the control API.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from .api import create_api_blueprint
+from .control import create_control_blueprint
+from .store import MarksSpencerStore
+
+__all__ = ["MarksSpencerStore", "create_blueprint"]
+
+
+def create_blueprint(store: MarksSpencerStore) -> Blueprint:
+    """The channel's blueprint: real endpoints at the root, control API under ``/_sandbox``."""
+    bp = Blueprint("marks_spencer", __name__)
+    bp.register_blueprint(create_api_blueprint(store))
+    bp.register_blueprint(create_control_blueprint(store), url_prefix="/_sandbox")
+    return bp

@@ -1,0 +1,150 @@
+"""The M&S supplier API endpoints the hub uses (see API.md).
+
+Every real call goes through one gate, in this order: authentication (``x-api-key``), the
+account's rate limit, then any injected fault. The call is then handled and appended to the
+account's call log with its status. Bodies and keys are never logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from flask import Blueprint, Response, g, jsonify, request
+
+from sandbox.mirakl.faults import BROKEN_STUB, truncate_json
+from sandbox.ratelimit import retry_after_header
+from sandbox.timeutil import to_iso
+
+from . import orders
+from .errors import MSError, error_response
+from .store import MarksSpencerStore, Supplier
+
+logger = logging.getLogger(__name__)
+
+API_PREFIX = "/v1/"
+
+
+def create_api_blueprint(store: MarksSpencerStore) -> Blueprint:
+    """Blueprint of the real endpoints, bound to one store."""
+    bp = Blueprint("api", __name__)
+
+    @bp.before_request
+    def gate() -> Response | None:
+        return _gate(store)
+
+    @bp.after_request
+    def record(response: Response) -> Response:
+        if g.get("ms_fault") == "broken_body" and request.method == "GET":
+            response.set_data(truncate_json(response.get_data(as_text=True)))
+            response.status_code = 200
+        _log_call(store, response.status_code)
+        return response
+
+    @bp.errorhandler(MSError)
+    def ms_error(error: MSError) -> Response:
+        return error_response(error.status, error.message, error.code, error.field)
+
+    @bp.get("/v1/orders")
+    def list_orders() -> Response:
+        query = orders.parse_query(request.args)
+        with store.lock:
+            body = orders.select(g.ms_supplier, query)
+        return jsonify(body)
+
+    @bp.get("/v1/orders/<number>")
+    def one_order(number: str) -> Response:
+        with store.lock:
+            return jsonify(orders.find(g.ms_supplier, number).payload)
+
+    @bp.post("/v1/orders/<number>/dispatch")
+    def dispatch(number: str) -> Response:
+        body = request.get_json(silent=True)
+        supplier: Supplier = g.ms_supplier
+        with store.lock:
+            known = number in supplier.orders
+            try:
+                record = orders.dispatch(supplier, number, body, store.now())
+            except MSError:
+                if known:
+                    supplier.count_operation(number, "dispatch", ok=False)
+                raise
+            supplier.count_operation(number, "dispatch", ok=True)
+            return jsonify(record.payload)
+
+    return bp
+
+
+def _gate(store: MarksSpencerStore) -> Response | None:
+    """Authentication, then the account's rate limit, then any injected fault."""
+    g.ms_started = time.monotonic()
+    g.ms_fault = None
+    g.ms_supplier = None
+    key = request.headers.get("x-api-key", "").strip()
+    supplier = store.supplier_for_key(key) if key else None
+    if supplier is None:
+        return error_response(401, "missing or unknown x-api-key")
+    g.ms_supplier = supplier
+    if supplier.suspended:
+        return error_response(403, "this supplier account is suspended; contact M&S "
+                                   "supplier support", "ACCOUNT_SUSPENDED")
+    if supplier.bucket is not None:
+        wait_seconds = supplier.bucket.take()
+        if wait_seconds > 0:
+            return error_response(429, "rate limit exceeded",
+                                  headers={"Retry-After": retry_after_header(wait_seconds)})
+    return _apply_fault(store, supplier)
+
+
+def _apply_fault(store: MarksSpencerStore, supplier: Supplier) -> Response | None:
+    fault = supplier.faults.take(request.method, _api_path())
+    if fault is None:
+        return None
+    g.ms_fault = fault.kind
+    logger.info("M&S sandbox supplier %s: injecting %s fault on %s %s", supplier.code,
+                fault.kind, request.method, _api_path())
+    if fault.kind == "status":
+        headers = {}
+        if fault.retry_after is not None:
+            headers["Retry-After"] = retry_after_header(fault.retry_after)
+        return error_response(fault.status or 500, fault.message, headers=headers)
+    if fault.kind == "timeout":
+        store.sleep(fault.delay_seconds)
+        return None
+    if request.method != "GET":
+        return Response(BROKEN_STUB, status=200, mimetype="application/json")
+    return None
+
+
+def _api_path() -> str:
+    """The path as the real API names it (without the sandbox's ``/marks_spencer`` prefix)."""
+    path = request.path
+    index = path.find(API_PREFIX)
+    return path[index:] if index >= 0 else path
+
+
+def _operation(method: str, path: str) -> str:
+    if path == "/v1/orders":
+        return "list_orders"
+    if method == "POST" and path.endswith("/dispatch"):
+        return "dispatch"
+    if path.startswith("/v1/orders/"):
+        return "get_order"
+    return "other"
+
+
+def _log_call(store: MarksSpencerStore, status: int) -> None:
+    path = _api_path()
+    entry = {
+        "time": to_iso(store.now()),
+        "method": request.method,
+        "path": path,
+        "operation": _operation(request.method, path),
+        "query": request.args.to_dict(flat=True),
+        "status": status,
+        "fault": g.get("ms_fault"),
+        "authenticated": g.get("ms_supplier") is not None,
+        "duration_ms": round((time.monotonic() - g.get("ms_started", time.monotonic()))
+                             * 1000, 1),
+    }
+    store.log_call(g.get("ms_supplier"), entry)
