@@ -17,6 +17,7 @@ from channelhub.commands import (
     executions,
     feeds,
     integrations,
+    keys,
     orders,
     processes,
 )
@@ -28,7 +29,7 @@ def main() -> None:
     """channelhub: feeds between your OMS and your sales channels."""
 
 
-for module in (processes, integrations, feeds, executions, orders, catalogue, config):
+for module in (processes, integrations, feeds, executions, orders, catalogue, config, keys):
     for command in module.COMMANDS:
         main.add_command(command)
 

@@ -69,4 +69,9 @@ def decrypt_secrets(token: str | None) -> dict[str, str]:
 
 def rotate(token: str) -> str:
     """Re-encrypt `token` under the primary key."""
-    return _fernet().rotate(token.encode()).decode()
+    try:
+        return _fernet().rotate(token.encode()).decode()
+    except InvalidToken as exc:
+        raise CredentialsUnreadable(
+            "stored credentials cannot be decrypted with any configured key"
+        ) from exc
