@@ -8,9 +8,11 @@ from channels.base import Connector
 
 CHANNELS: dict[str, str] = {
     "amazon": "channels.amazon",
+    "cdiscount": "channels.cdiscount",
     "magento": "channels.magento",
     "marks_spencer": "channels.marks_spencer",
     "mirakl": "channels.mirakl",
+    "prestashop": "channels.prestashop",
     "shopify": "channels.shopify",
 }
 
