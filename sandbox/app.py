@@ -15,7 +15,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, jsonify
 from werkzeug.exceptions import HTTPException
 
-from sandbox import amazon, magento, marks_spencer, mirakl, prestashop, shopify
+from sandbox import amazon, cdiscount, magento, marks_spencer, mirakl, prestashop, shopify
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +32,7 @@ class Simulator:
 
 SIMULATORS: tuple[Simulator, ...] = (
     Simulator("amazon", "/amazon", amazon.AmazonStore, amazon.create_blueprint),
+    Simulator("cdiscount", "/cdiscount", cdiscount.CdiscountStore, cdiscount.create_blueprint),
     Simulator("mirakl", "/mirakl", mirakl.MiraklStore, mirakl.create_blueprint),
     Simulator("shopify", "/shopify", shopify.ShopifyStore, shopify.create_blueprint),
     Simulator("magento", "/magento", magento.MagentoStore, magento.create_blueprint),

@@ -78,7 +78,8 @@ class PrestaShopClient:
                 return self.http.request(method, path, operation=OPERATION, **kwargs)
             except RateLimited as throttled:
                 wait = throttled.retry_after_seconds
-                if attempt == MAX_THROTTLE_WAITS or wait is None or wait > MAX_THROTTLE_WAIT_SECONDS:
+                too_long = wait is None or wait > MAX_THROTTLE_WAIT_SECONDS
+                if attempt == MAX_THROTTLE_WAITS or too_long:
                     raise
                 log.info("PrestaShop throttled %s %s; waiting %.1f s", method, path, wait)
                 time.sleep(wait)

@@ -223,18 +223,8 @@ def order_from_payload(payload: Any, lookups: Lookups) -> OrderRecord:
     delivery_id = ref(payload.get("id_address_delivery"))
     if delivery_id not in lookups.addresses:
         raise _fail(payload, f"its delivery address {delivery_id or '(none)'} does not exist")
-    customer = lookups.customers.get(ref(payload.get("id_customer"))) or {}
-    email = str(customer.get("email") or "")
-    buyer = {
-        "customer_id": ref(payload.get("id_customer")),
-        "name": " ".join(str(customer.get(k) or "").strip()
-                         for k in ("firstname", "lastname")).strip(),
-        "email": email,
-    }
-    attributes = {"reference": str(payload.get("reference") or ""),
-                  "payment": str(payload.get("payment") or "")}
-    if flag(payload.get("gift")) and payload.get("gift_message"):
-        attributes["gift_message"] = str(payload["gift_message"])
+    buyer = _buyer(payload, lookups)
+    email = buyer.get("email", "")
     return OrderRecord(
         channel_order_id=order_id,
         channel_status=status[:60],
@@ -244,13 +234,33 @@ def order_from_payload(payload: Any, lookups: Lookups) -> OrderRecord:
         currency=lookups.currencies.get(ref(payload.get("id_currency"))) or None,
         total=total,
         shipping_method=method,
-        buyer={k: v for k, v in buyer.items() if v},
+        buyer=buyer,
         shipping_address=address_from_payload(lookups.addresses[delivery_id], lookups, email),
         billing_address=address_from_payload(
             lookups.addresses.get(ref(payload.get("id_address_invoice"))), lookups),
-        attributes={k: v for k, v in attributes.items() if v},
+        attributes=_attributes(payload),
         awaiting_payment=state is None or not state.importable,
     )
+
+
+def _buyer(payload: Mapping[str, Any], lookups: Lookups) -> dict[str, str]:
+    customer = lookups.customers.get(ref(payload.get("id_customer"))) or {}
+    buyer = {
+        "customer_id": ref(payload.get("id_customer")),
+        "name": " ".join(str(customer.get(k) or "").strip()
+                         for k in ("firstname", "lastname")).strip(),
+        "email": str(customer.get("email") or ""),
+    }
+    return {k: v for k, v in buyer.items() if v}
+
+
+def _attributes(payload: Mapping[str, Any]) -> dict[str, str]:
+    """The shop's order reference (what the merchant searches by), payment, gift message."""
+    attributes = {"reference": str(payload.get("reference") or ""),
+                  "payment": str(payload.get("payment") or "")}
+    if flag(payload.get("gift")) and payload.get("gift_message"):
+        attributes["gift_message"] = str(payload["gift_message"])
+    return {k: v for k, v in attributes.items() if v}
 
 
 def status_from_payload(payload: Any, states: Mapping[str, OrderState],

@@ -104,8 +104,7 @@ class OrderFeeds:
     def new_orders(self, cursor: Mapping[str, Any]) -> Iterator[Page]:
         last, resolved = self._start_after(cursor)
         retry = [str(i) for i in cursor.get("retry_ids") or []]
-        again = sorted(set(retry) | self._recheck_failed, key=lambda i: int(i) if i.isdigit()
-                       else 0)
+        again = sorted(set(retry) | self._recheck_failed)
         self._recheck_failed = set()
         if again:
             page, retry = self._map_orders(self.client.by_ids("orders", again))
@@ -115,8 +114,7 @@ class OrderFeeds:
             yield Page(records=[], next_position={"last_order_id": last, "retry_ids": retry})
         for payloads in self.client.pages_after("orders", last, page_size=ORDER_PAGE_SIZE):
             page, failed = self._map_orders(payloads)
-            last = max([last, *(int(i) for i in (ref(p.get("id")) for p in payloads
-                                                  if isinstance(p, Mapping)) if i.isdigit())])
+            last = max([last, *_numeric_ids(payloads)])
             retry = [*retry, *failed][-MAX_RETRY_IDS:]
             page.next_position = {"last_order_id": last, "retry_ids": retry}
             yield page
@@ -211,6 +209,11 @@ class OrderFeeds:
             self.client.write("PUT", "order_carriers", "order_carrier",
                               mapping.order_carrier_fields(row, tracking),
                               row_id=ref(row.get("id")))
+
+
+def _numeric_ids(payloads: list[Any]) -> list[int]:
+    ids = (ref(p.get("id")) for p in payloads if isinstance(p, Mapping))
+    return [int(i) for i in ids if i.isdigit()]
 
 
 def _minus_overlap(shop_time_text: str) -> str:

@@ -11,6 +11,7 @@ with its status; bodies and keys are never logged.
 from __future__ import annotations
 
 import base64
+import json
 import logging
 import time
 from typing import Any
@@ -23,7 +24,7 @@ from sandbox.timeutil import to_iso
 
 from . import images
 from .output import Renderer
-from .query import PsError, _did_you_mean, parse_list_query, select
+from .query import PsError, did_you_mean, parse_list_query, select
 from .resources import OTHER_RESOURCES, RESOURCES
 from .store import PrestaShopStore, Shop
 from .writes import apply_write
@@ -53,18 +54,7 @@ def create_api_blueprint(store: PrestaShopStore) -> Blueprint:
 
     @bp.after_request
     def finish(response: Response) -> Response:
-        if g.get("ps_fault") == "broken_body" and request.method == "GET":
-            response.set_data(truncate_json(response.get_data(as_text=True)))
-            response.status_code = 200
-        response.headers["X-Powered-By"] = "PrestaShop Webservice"
-        response.headers["Access-Time"] = str(int(time.time()))
-        response.headers["Execution-Time"] = f"{time.monotonic() - g.ps_started:.3f}"
-        shop = g.get("ps_shop")
-        if shop is not None and g.get("ps_authenticated"):
-            response.headers["PSWS-Version"] = shop.version
-        if shop is not None:
-            _log_call(store, shop, response.status_code)
-        return response
+        return _finish(store, response)
 
     @bp.errorhandler(PsError)
     def ps_error(error: PsError) -> Response:
@@ -74,8 +64,7 @@ def create_api_blueprint(store: PrestaShopStore) -> Blueprint:
     def root(shop: str) -> Response:
         granted = [n for n in (*RESOURCES, *OTHER_RESOURCES) if g.ps_shop.methods_for(n)]
         if g.ps_render.as_json:
-            return Response('{"api":' + str(sorted(granted)).replace("'", '"') + "}",
-                            mimetype="application/json")
+            return Response(json.dumps({"api": sorted(granted)}), mimetype="application/json")
         inner = "".join(f'<{n} xlink:href="{g.ps_render.base_url}/{n}"/>\n' for n in granted)
         return g.ps_render.xml_document(f"<api shopName=\"{shop}\">\n{inner}</api>\n", 200)
 
@@ -95,6 +84,22 @@ def create_api_blueprint(store: PrestaShopStore) -> Blueprint:
     return bp
 
 
+def _finish(store: PrestaShopStore, response: Response) -> Response:
+    """PrestaShop's headers, a broken body when a fault asks for one, and the call log."""
+    if g.get("ps_fault") == "broken_body" and request.method == "GET":
+        response.set_data(truncate_json(response.get_data(as_text=True)))
+        response.status_code = 200
+    response.headers["X-Powered-By"] = "PrestaShop Webservice"
+    response.headers["Access-Time"] = str(int(time.time()))
+    response.headers["Execution-Time"] = f"{time.monotonic() - g.ps_started:.3f}"
+    shop = g.get("ps_shop")
+    if shop is not None and g.get("ps_authenticated"):
+        response.headers["PSWS-Version"] = shop.version
+    if shop is not None:
+        _log_call(store, shop, response.status_code)
+    return response
+
+
 def _renderer(shop: Shop | None, shop_name: str) -> Renderer:
     wants_json = "JSON" in (request.args.get("output_format", ""),
                             request.headers.get("Output-Format", ""),
@@ -109,7 +114,7 @@ def _renderer(shop: Shop | None, shop_name: str) -> Renderer:
             pass
     tz = shop.tz if shop is not None else None
     base = f"{request.host_url.rstrip('/')}{request.script_root}/prestashop/{shop_name}/api"
-    return Renderer(tz, languages, wants_json, base)  # type: ignore[arg-type]
+    return Renderer(tz, languages, wants_json, base)
 
 
 def _check(store: PrestaShopStore, shop: Shop) -> Response | None:
@@ -192,7 +197,7 @@ def _check_method(shop: Shop, resource: str) -> None:
 def _resource_call(store: PrestaShopStore, shop: Shop, resource: str,
                    row_id: int | None) -> Response:
     if resource not in RESOURCES and resource not in OTHER_RESOURCES:
-        raise PsError(400, _did_you_mean(f'Resource of type "{resource}" does not exists',
+        raise PsError(400, did_you_mean(f'Resource of type "{resource}" does not exists',
                                          resource, [*RESOURCES, *OTHER_RESOURCES]), 27)
     _check_method(shop, resource)
     if resource not in RESOURCES:
@@ -274,4 +279,4 @@ def _log_call(store: PrestaShopStore, shop: Shop, status: int) -> None:
         shop.counters[f"{request.method} {resource}"] += 1
         shop.counters[f"status:{status}"] += 1
         if status != 429:
-            shop.per_second[int(time.time())] += 1
+            shop.count_served(int(time.time()))

@@ -181,7 +181,11 @@ def generate_products(shop: ShopData, *, count: int, seed: int | None, now: date
                       combinations_ratio: float = 0.25, images_per_product: int = 2,
                       missing_reference: int = 0, suppliers: int = 4,
                       start: datetime | None = None) -> dict[str, Any]:
-    """Add ``count`` products (the last ``missing_reference`` without a reference)."""
+    """Add ``count`` products (the last ``missing_reference`` without a reference).
+
+    Returns the id range and ``skus``: how many sellable references (products without
+    combinations, and combinations) were added.
+    """
     rng = random.Random(seed)
     supplier_ids = ensure_suppliers(shop, suppliers, now)
     first = shop.products.next_id
@@ -203,12 +207,14 @@ def generate_products(shop: ShopData, *, count: int, seed: int | None, now: date
         product.image_ids = shop.new_image_ids(pid, images_per_product)
         shop.products.add(product, pid)
         variants = _variants(rng, family[0], combinations_ratio)
+        if not product.reference:
+            variants = []  # a product left without a reference is a plain one: no SKU at all
         for option_values in variants:
             _add_combination(shop, product, option_values)
         # A combinations product's own row holds the sum of its combinations' stock.
         shop.add_stock(product, 0, None if variants else rng.randint(0, 60))
         _link_supplier(shop, product)
-        skus += len(variants) or 1
+        skus += len(variants) or int(bool(product.reference))
     return {"created": count, "first_id": first, "last_id": shop.products.next_id - 1,
             "skus": skus}
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 import string
+import unicodedata
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -90,18 +91,7 @@ def _create_order(shop: ShopData, rng: random.Random, items: list, when: datetim
                   state: int, carrier: int) -> int:
     t = shop.tables
     customer_id, address_id = _customer(shop, rng, when)
-    rows = []
-    weight = Decimal(0)
-    for pid, attribute, reference, name, price, item_weight in rng.sample(
-            items, min(len(items), rng.choice((1, 1, 2, 3)))):
-        quantity = rng.choice((1, 1, 1, 2, 3))
-        weight += item_weight * quantity
-        rows.append({"id": 0, "product_id": pid, "product_attribute_id": attribute,
-                     "product_quantity": quantity, "product_name": name,
-                     "product_reference": reference, "product_ean13": "", "product_isbn": "",
-                     "product_upc": "", "product_price": _money(price),
-                     "id_customization": 0, "unit_price_tax_incl": _money(price * VAT),
-                     "unit_price_tax_excl": _money(price)})
+    rows, weight = _rows(rng, items)
     products = sum((r["unit_price_tax_excl"] * r["product_quantity"] for r in rows), Decimal(0))
     products_wt = sum((r["unit_price_tax_incl"] * r["product_quantity"] for r in rows),
                       Decimal(0))
@@ -115,7 +105,7 @@ def _create_order(shop: ShopData, rng: random.Random, items: list, when: datetim
         "module": module, "invoice_number": 0, "invoice_date": None, "delivery_number": 0,
         "delivery_date": None, "valid": False, "date_add": when, "date_upd": when,
         "shipping_number": "", "note": "", "id_shop_group": 1, "id_shop": 1,
-        "secure_key": "%032x" % rng.getrandbits(128), "payment": payment, "recyclable": False,
+        "secure_key": f"{rng.getrandbits(128):032x}", "payment": payment, "recyclable": False,
         "gift": False, "gift_message": "", "mobile_theme": False,
         "total_discounts": Decimal(0), "total_discounts_tax_incl": Decimal(0),
         "total_discounts_tax_excl": Decimal(0), "total_paid": _money(paid),
@@ -142,10 +132,28 @@ def _create_order(shop: ShopData, rng: random.Random, items: list, when: datetim
     return order_id
 
 
+def _rows(rng: random.Random, items: list) -> tuple[list[dict[str, Any]], Decimal]:
+    """One to three order rows (ids set once the order has one) and their weight."""
+    rows = []
+    weight = Decimal(0)
+    for pid, attribute, reference, name, price, item_weight in rng.sample(
+            items, min(len(items), rng.choice((1, 1, 2, 3)))):
+        quantity = rng.choice((1, 1, 1, 2, 3))
+        weight += item_weight * quantity
+        rows.append({"id": 0, "product_id": pid, "product_attribute_id": attribute,
+                     "product_quantity": quantity, "product_name": name,
+                     "product_reference": reference, "product_ean13": "", "product_isbn": "",
+                     "product_upc": "", "product_price": _money(price),
+                     "id_customization": 0, "unit_price_tax_incl": _money(price * VAT),
+                     "unit_price_tax_excl": _money(price)})
+    return rows, weight
+
+
 def _customer(shop: ShopData, rng: random.Random, when: datetime) -> tuple[int, int]:
     t = shop.tables
     first, last = rng.choice(data.FIRST_NAMES), rng.choice(data.LAST_NAMES)
-    email = f"{first}.{last}.{t['customers'].next_id}@example.com".lower()
+    local = unicodedata.normalize("NFKD", f"{first}.{last}").encode("ascii", "ignore").decode()
+    email = f"{local}.{t['customers'].next_id}@example.com".lower()
     customer_id = t["customers"].add({
         "id_default_group": 3, "id_lang": 1, "newsletter_date_add": None, "deleted": False,
         "lastname": last, "firstname": first, "email": email, "id_gender": 0,

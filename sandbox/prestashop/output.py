@@ -55,8 +55,9 @@ def field_texts(value: Any, tz: ZoneInfo) -> list[str]:
 class Renderer:
     """Turns stored rows into the JSON or XML answer of one request."""
 
-    def __init__(self, tz: ZoneInfo, languages: Sequence[int], as_json: bool, base_url: str):
-        self.tz = tz
+    def __init__(self, tz: ZoneInfo | None, languages: Sequence[int], as_json: bool,
+                 base_url: str) -> None:
+        self.tz = tz or ZoneInfo("UTC")  # no shop (an unknown URL): errors only
         self.languages = list(languages)
         self.as_json = as_json
         self.base_url = base_url

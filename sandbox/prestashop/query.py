@@ -56,7 +56,7 @@ def parse_list_query(args: Mapping[str, str], resource: Resource) -> ListQuery:
             continue
         name = match.group(1)
         if name not in available and name not in resource.i18n:
-            raise PsError(400, _did_you_mean("This filter does not exist", name, available), 32)
+            raise PsError(400, did_you_mean("This filter does not exist", name, available), 32)
         if value == "":
             raise PsError(400, f'The filter "{name}" is malformed.', 33)
         query.filters.append((name, value))
@@ -126,7 +126,7 @@ def _parse_sort(raw: str, available: set[str]) -> list[tuple[str, bool]]:
     return result
 
 
-def _did_you_mean(label: str, value: str, available: Iterable[str]) -> str:
+def did_you_mean(label: str, value: str, available: Iterable[str]) -> str:
     names = sorted(available)
     closest = min(names, key=lambda n: _distance(value, n)) if names else ""
     return f'{label}. Did you mean: "{closest}"? The full list is: "' + '", "'.join(names) + '"'
@@ -243,6 +243,8 @@ def select(
     candidates = candidate_ids(ids, id_expr)
 
     def keep(row_id: int) -> bool:
+        if id_expr is not None and not matches(str(row_id), id_expr):
+            return False
         return all(any(matches(x, v) for x in value_of(row_id, f)) for f, v in others)
 
     if not query.sort or query.sort[0] == ("id", False):

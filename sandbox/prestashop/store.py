@@ -178,7 +178,16 @@ class Shop:
     faults: FaultQueue = field(default_factory=FaultQueue)
     calls: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=CALL_LOG_LIMIT))
     counters: Counter[str] = field(default_factory=Counter)
-    per_second: Counter[int] = field(default_factory=Counter)
+    second: int = 0  # the wall-clock second being counted, and the calls served in it
+    served_in_second: int = 0
+    max_calls_per_second: int = 0
+
+    def count_served(self, now_second: int) -> None:
+        """Calls served per wall-clock second (not throttled ones), keeping only the peak."""
+        if now_second != self.second:
+            self.second, self.served_in_second = now_second, 0
+        self.served_in_second += 1
+        self.max_calls_per_second = max(self.max_calls_per_second, self.served_in_second)
 
     @property
     def tz(self) -> ZoneInfo:
