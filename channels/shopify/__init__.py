@@ -81,10 +81,17 @@ class Connector(BaseConnector):
             raise ConfigurationError(f"the Shipping method map setting is invalid: {exc}",
                                      code="bad_settings") from None
 
-    def _order(self, payload: Any) -> OrderRecord:
-        return mapping.order_from_payload(
-            payload, methods=self.methods,
-            import_authorized=bool(self.settings.get("import_authorized")))
+    def _order_mapper(self) -> Callable[[Any], OrderRecord]:
+        """Map orders with the settings read once: a bad setting ends the run, it is not
+        reported against every order."""
+        methods = self.methods
+        import_authorized = bool(self.settings.get("import_authorized"))
+
+        def to_record(payload: Any) -> OrderRecord:
+            return mapping.order_from_payload(payload, methods=methods,
+                                              import_authorized=import_authorized)
+
+        return to_record
 
     def new_orders(self, cursor: Mapping[str, Any]) -> Iterator[Page]:
         """Orders not fulfilled yet, by ascending id from the cursor.
@@ -93,10 +100,11 @@ class Connector(BaseConnector):
         is reported once and its id kept in the cursor: it is fetched again on every run,
         quietly, and imported as soon as it maps.
         """
+        to_record = self._order_mapper()
         since_id = int(cursor.get("since_id") or 0)
         held = [str(i) for i in cursor.get("held_ids") or []]
         if held:
-            page, held = self._recheck_held(held)
+            page, held = self._recheck_held(held, to_record)
             page.next_position = {"since_id": since_id, "held_ids": held}
             yield page
         params: dict[str, Any] = {"status": "any", "fulfillment_status": "unfulfilled",
@@ -107,7 +115,7 @@ class Connector(BaseConnector):
             page = Page(records=[])
             for payload in payloads:
                 try:
-                    page.records.append(self._order(payload))
+                    page.records.append(to_record(payload))
                 except ChannelProblem as problem:
                     page.problems.append(problem)
                     if problem.severity == "error" and problem.record_ref:
@@ -117,14 +125,18 @@ class Connector(BaseConnector):
             page.next_position = {"since_id": since_id, "held_ids": held}
             yield page
 
-    def _recheck_held(self, held: list[str]) -> tuple[Page, list[str]]:
+    def _recheck_held(self, held: list[str],
+                      to_record: Callable[[Any], OrderRecord]) -> tuple[Page, list[str]]:
         page = Page(records=[])
         still: list[str] = []
         for payload in self._fetch_orders(held):
             try:
-                page.records.append(self._order(payload))
-            except ChannelProblem:
-                still.append(str(payload.get("id")))  # already reported when first seen
+                page.records.append(to_record(payload))
+            except ChannelProblem as problem:
+                if problem.severity == "error":
+                    still.append(str(payload.get("id")))  # reported when first seen
+                else:
+                    page.problems.append(problem)  # e.g. nothing left to ship: let it go
         return page, still
 
     def _fetch_orders(self, ids: list[str]) -> Iterator[Any]:
@@ -136,10 +148,11 @@ class Connector(BaseConnector):
     def orders_by_id(self, channel_order_ids: list[str]) -> list[OrderRecord]:
         """Orders set aside until paid, as they are now (an order that no longer maps stays
         set aside: it was checked when first seen)."""
+        to_record = self._order_mapper()
         found = []
         for payload in self._fetch_orders(list(channel_order_ids)):
             try:
-                found.append(self._order(payload))
+                found.append(to_record(payload))
             except ChannelProblem as problem:
                 log.warning("Shopify order %s no longer maps: %s", mapping.order_ref(payload),
                             problem.code)

@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlparse
 
 import requests
 
-from channels.errors import PayloadError, RateLimited
+from channels.errors import CredentialsError, PayloadError, RateLimited, RejectedByChannel
 from channels.http import HttpClient, body_preview
 from channels.settings_spec import host_url
 
@@ -137,5 +137,14 @@ class ShopifyClient:
         return self._field(response, path, key)
 
     def download(self, url: str) -> bytes:
-        """Image bytes from the CDN (public URLs: the access token is never sent there)."""
-        return self.cdn.request("GET", urlparse(url).path, url=url).content
+        """Image bytes from the CDN (public URLs: the access token is never sent there).
+
+        A 401/403 from the CDN is about that one file, not about the shop's credentials:
+        it must not pause the integration.
+        """
+        try:
+            return self.cdn.request("GET", urlparse(url).path, url=url).content
+        except CredentialsError as refused:
+            raise RejectedByChannel(
+                f"the Shopify CDN refused the image (HTTP {refused.details.get('status')})",
+                code="image_refused", details=refused.details) from None

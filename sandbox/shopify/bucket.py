@@ -59,8 +59,9 @@ class LeakyBucket:
 
     def _leak(self) -> None:
         now = self._clock()
-        self._level = max(0.0, self._level - (now - self._updated) * self.leak_per_second)
-        self._updated = now
+        elapsed = max(0.0, now - self._updated)  # a clock that jumped back leaks nothing
+        self._level = max(0.0, self._level - elapsed * self.leak_per_second)
+        self._updated = max(self._updated, now)
 
     def pour(self) -> Pour:
         with self._lock:

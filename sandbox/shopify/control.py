@@ -11,8 +11,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from sandbox.mirakl.faults import parse_fault
-
+from . import faults as fault_rules
 from . import generator, order_generator, orders
 from .bucket import PLANS
 from .control_state import (
@@ -45,6 +44,15 @@ def create_control_blueprint(store: ShopifyStore) -> Blueprint:
         store.reset()
         return "", 204
 
+    _shop_routes(bp, store)
+    _catalogue_routes(bp, store)
+    _stock_routes(bp, store)
+    _order_routes(bp, store)
+    _observation_routes(bp, store)
+    return bp
+
+
+def _shop_routes(bp: Blueprint, store: ShopifyStore) -> None:
     @bp.post("/shops")
     def upsert_shop() -> tuple[Response, int]:
         data = body()
@@ -82,11 +90,6 @@ def create_control_blueprint(store: ShopifyStore) -> Blueprint:
         shop = _shop(store, handle)
         name = str(body(optional=True).get("name") or "Second warehouse")
         return jsonify({"id": store.add_location(shop, name)}), 201
-
-    _catalogue_routes(bp, store)
-    _order_routes(bp, store)
-    _observation_routes(bp, store)
-    return bp
 
 
 def _catalogue_routes(bp: Blueprint, store: ShopifyStore) -> None:
@@ -131,6 +134,9 @@ def _catalogue_routes(bp: Blueprint, store: ShopifyStore) -> None:
                                                       "price_delta_cents"))
         return jsonify({"touched": touched})
 
+
+
+def _stock_routes(bp: Blueprint, store: ShopifyStore) -> None:
     @bp.post("/shops/<handle>/stock")
     def put_stock(handle: str) -> Response:
         shop = _shop(store, handle)
@@ -242,7 +248,7 @@ def _observation_routes(bp: Blueprint, store: ShopifyStore) -> None:
         if request.method == "DELETE":
             return jsonify({"cleared": shop.faults.clear()}), 200
         try:
-            fault = parse_fault(request.get_json(silent=True))
+            fault = fault_rules.parse(request.get_json(silent=True))
         except ValueError as exc:
             raise ControlError(400, str(exc)) from None
         shop.faults.add(fault)

@@ -2,24 +2,52 @@
 
 The queue and its rules (``status``, ``timeout``, ``broken_body``; ``count``; method and path
 glob) are the ones the Mirakl simulator documents; paths here are the API path after the shop,
-e.g. ``*/products.json``, ``/admin/api/*/fulfillments.json`` or ``/cdn/*``. A ``status`` fault
+e.g. ``/admin/api/*/products.json`` or ``/cdn/*`` (``*`` also matches ``/``). A ``status`` fault
 answers in Shopify's ``{"errors": ...}`` shape; a 429 also gets ``Retry-After`` (seconds with
-one decimal, as Shopify writes ``2.0``).
+one decimal, as Shopify writes ``2.0``). ``after: n`` lets the first n matching calls
+through, so a test can fail the third page of a list.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, fields
 from http import HTTPStatus
+from typing import Any
 
 from flask import Response, g, request
 
-from sandbox.mirakl.faults import BROKEN_STUB, truncate_json
+from sandbox.mirakl.faults import BROKEN_STUB, Fault, parse_fault, truncate_json
 
 from .errors import error_response
 from .store import Shop, ShopifyStore
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass
+class LaterFault(Fault):
+    """A fault that lets the first ``after`` matching calls through (fail the third page)."""
+
+    after: int = 0
+
+    def matches(self, method: str, path: str) -> bool:
+        if not super().matches(method, path):
+            return False
+        if self.after > 0:
+            self.after -= 1  # called under the queue's lock, once per call
+            return False
+        return True
+
+
+def parse(body: Any) -> LaterFault:
+    """The shared fault body plus ``after`` (calls to let through first, default 0)."""
+    values = dict(body) if isinstance(body, dict) else body
+    after = values.pop("after", 0) if isinstance(values, dict) else 0
+    if isinstance(after, bool) or not isinstance(after, int) or after < 0:
+        raise ValueError("after must be an integer >= 0")
+    fault = parse_fault(values)
+    return LaterFault(**{f.name: getattr(fault, f.name) for f in fields(fault)}, after=after)
 
 
 def apply_fault(store: ShopifyStore, shop: Shop, path: str) -> Response | None:
