@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from peewee import fn
+from peewee import JOIN, fn
 
 from channels.errors import Info
 from channels.records import StockUpdate
@@ -28,7 +28,7 @@ def available_by_sku(skus: list[str]) -> dict[str, int]:
         Product.select(
             Product.sku, fn.COALESCE(fn.SUM(StockLevel.quantity - StockLevel.reserved), 0)
         )
-        .join(StockLevel, join_type="LEFT OUTER")
+        .join(StockLevel, JOIN.LEFT_OUTER)
         .where(Product.sku.in_(skus))
         .group_by(Product.sku)
     )
