@@ -85,6 +85,8 @@ class PendingOrder(BaseModel):
     integration = peewee.ForeignKeyField(Integration, on_delete="CASCADE")
     channel_order_id = peewee.CharField(max_length=120)
     channel_status = peewee.CharField(max_length=60, null=True)
+    # "awaiting_payment", or "missing_mapping": rejected for a mapping that may be created later.
+    reason = peewee.CharField(max_length=40, default="awaiting_payment")
     first_seen_at = DateTimeField(default=utcnow)
     last_checked_at = DateTimeField(default=utcnow)
     next_check_at = DateTimeField()

@@ -76,7 +76,8 @@ def _line_row(line: OrderLineRecord, number: int, skus: dict[str, str], strict: 
         if strict:
             raise MappingError(
                 f"order {order_id} not saved: channel SKU '{line.channel_sku}' has no SKU "
-                "mapping; map it to an OMS SKU and the order is imported on the next run",
+                "mapping; map it to an OMS SKU and the order is imported at the next hourly "
+                "re-check",
                 code="missing_sku_mapping",
                 record_ref=order_id,
                 details={"channel_sku": line.channel_sku},
@@ -167,13 +168,14 @@ def save_new_orders(
             ]
         except MappingError as problem:
             lines.pop(order_id, None)
-            recorder.problem(problem)
+            if pending.hold_for_mapping(ctx, order_id, now):
+                recorder.problem(problem)  # reported once; re-checked hourly until mapped
             recorder.count(skipped=1)
             continue
         rows.append(_order_row(record, integration_id, supplier_id, now, status))
     with database.atomic():
         created = _insert(ctx, rows, lines)
-        pending.forget(ctx, [r["channel_order_id"] for r in rows])
+        pending.forget(ctx, [r["channel_order_id"] for r in rows] + sorted(existing))
         recorder.count(created=created, skipped=len(rows) - created)
         if position is not None:
             ctx.save_cursor(position)

@@ -1,9 +1,11 @@
-"""Orders found before they are paid: set aside, re-checked hourly, imported once paid.
+"""Orders set aside: not paid yet, or rejected for a mapping the OMS still lacks.
 
 A shop lists an order as soon as it is placed; the OMS only wants paid, valid ones.
 An unpaid order is recorded once as a retry event and kept in `pending_order`; the
 import feed asks the channel about due ones every hour until they are paid (then
-imported) or cancelled (then an info event).
+imported) or cancelled (then an info event). An order rejected for a missing SKU or
+supplier mapping is kept the same way, so creating the mapping imports it at the
+next re-check even though the feed's cursor has moved past it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from models import PendingOrder, Severity, database
 from workers.context import RunContext
 
 RECHECK_BATCH = 100
+MISSING_MAPPING = "missing_mapping"
 
 
 def recheck_seconds() -> float:
@@ -59,6 +62,32 @@ def set_aside(ctx: RunContext, records: Sequence[OrderRecord], now: dt.datetime)
     ctx.recorder.count(skipped=len(records))
 
 
+def hold_for_mapping(ctx: RunContext, channel_order_id: str, now: dt.datetime) -> bool:
+    """Keep an order rejected for a missing mapping; True the first time (report it then)."""
+    next_check = now + dt.timedelta(seconds=recheck_seconds())
+    known = PendingOrder.get_or_none(
+        (PendingOrder.integration == ctx.integration.id)
+        & (PendingOrder.channel_order_id == channel_order_id)
+    )
+    if known is not None:
+        PendingOrder.update(
+            reason=MISSING_MAPPING,
+            last_checked_at=now,
+            next_check_at=next_check,
+            checks=PendingOrder.checks + 1,
+        ).where(PendingOrder.id == known.id).execute()
+        return known.reason != MISSING_MAPPING
+    PendingOrder.insert(
+        integration=ctx.integration.id,
+        channel_order_id=channel_order_id,
+        reason=MISSING_MAPPING,
+        first_seen_at=now,
+        last_checked_at=now,
+        next_check_at=next_check,
+    ).on_conflict_ignore().execute()
+    return True
+
+
 def due(ctx: RunContext, now: dt.datetime) -> list[PendingOrder]:
     return list(
         PendingOrder.select()
@@ -99,6 +128,13 @@ def settle(
                     channel_status=record.channel_status if record else pending.channel_status,
                 ).where(PendingOrder.id == pending.id).execute()
     return to_import
+
+
+def postpone(ctx: RunContext, checked: Sequence[PendingOrder], now: dt.datetime) -> None:
+    later = now + dt.timedelta(seconds=recheck_seconds())
+    PendingOrder.update(last_checked_at=now, next_check_at=later).where(
+        PendingOrder.id.in_([p.id for p in checked])
+    ).execute()
 
 
 def forget(ctx: RunContext, channel_order_ids: Sequence[str]) -> None:

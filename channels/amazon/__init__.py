@@ -9,6 +9,7 @@ is read from the ZIP behind each item's `CustomizedURL`, at the integration's Cu
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -23,6 +24,9 @@ from .client import AmazonClient
 from .settings import FEEDS, SETTINGS
 
 CONFIRMED_STEP = "confirmed"
+
+
+log = logging.getLogger(__name__)
 
 
 def _iso(value: dt.datetime) -> str:
@@ -244,6 +248,47 @@ class Connector(BaseConnector):
         return min(dates, default=None)
 
     # Updates -------------------------------------------------------------------
+    def orders_by_id(self, channel_order_ids: list[str]) -> list[OrderRecord]:
+        """getOrders by AmazonOrderIds (50 a call, with the RDT): set-aside orders again."""
+        since = dt.datetime.now(dt.UTC) - dt.timedelta(days=730)  # the API's history window
+        records: list[OrderRecord] = []
+        for start in range(0, len(channel_order_ids), 50):
+            filters = {
+                "CreatedAfter": _iso(since),
+                "AmazonOrderIds": ",".join(channel_order_ids[start : start + 50]),
+            }
+            for payloads in self.client.order_pages(filters):
+                for payload in payloads:
+                    record = self._again(payload)
+                    if record is not None:
+                        records.append(record)
+        return records
+
+    def _again(self, payload: Any) -> OrderRecord | None:
+        ref = mapping.order_ref(payload)
+        status = payload.get("OrderStatus") if isinstance(payload, Mapping) else None
+        if ref is None or status is None:
+            return None
+        if status in spec.IMPORT_STATUSES:
+            try:
+                return self._order(payload)
+            except ChannelProblem as problem:
+                if problem.severity != "error":
+                    raise
+                log.warning("set-aside Amazon order %s is unreadable: %s", ref, problem)
+                return None
+        if status in ("Canceled", "Pending", "PendingAvailability"):
+            return OrderRecord(
+                channel_order_id=ref,
+                channel_status=str(status),
+                placed_at=None,
+                updated_at=None,
+                lines=(),
+                cancelled=status == "Canceled",
+                awaiting_payment=status != "Canceled",
+            )
+        return None
+
     def order_updates(self, cursor: Mapping[str, Any]) -> Iterator[Page]:
         now = dt.datetime.now(dt.UTC)
         before = now - dt.timedelta(seconds=spec.CREATED_BEFORE_MARGIN_SECONDS)

@@ -12,7 +12,7 @@ from channels.errors import PayloadError
 from channels.records import Address, OrderLineRecord, OrderRecord, OrderStatusRecord, Shipment
 from channels.settings_spec import parse_utc
 
-from .settings import CANCELLED_STATES, ORDER_MESSAGE_ATTRIBUTE
+from .settings import CANCELLED_STATES, ORDER_MESSAGE_ATTRIBUTE, UNPAID_STATES
 
 MESSAGE_SEPARATOR = "\n---\n"
 
@@ -175,6 +175,7 @@ def order_from_payload(
         billing_address=address_from_payload(customer.get("billing_address")),
         attributes=attributes,
         cancelled=state in CANCELLED_STATES,
+        awaiting_payment=state in UNPAID_STATES,
     )
 
 

@@ -37,3 +37,7 @@ PAGE_SIZE = 100  # OR11's documented maximum
 CURSOR_OVERLAP_SECONDS = 300
 ORDER_MESSAGE_ATTRIBUTE = ":MiraklOrderMessage"
 CANCELLED_STATES = frozenset({"CANCELED", "REFUSED"})
+# Not debited yet: the OMS waits (an order fetched again in these states is not imported).
+UNPAID_STATES = frozenset(
+    {"STAGING", "WAITING_ACCEPTANCE", "WAITING_DEBIT", "WAITING_DEBIT_PAYMENT"}
+)

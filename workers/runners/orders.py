@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+
 from peewee import prefetch
 
-from channels.errors import ChannelProblem
+from channels.errors import ChannelProblem, NotSupported
 from channels.records import OrderLineRecord, Shipment
 from models import Order, OrderExecution, OrderLine, OrderStatus, database, utcnow
 from workers import pending
 from workers.order_writer import apply_status_updates, save_new_orders, supplier_for
 from workers.runners.base import Runner
+
+log = logging.getLogger(__name__)
 
 ACCEPT_PAGE_SIZE = 100
 SHIPMENT_PAGE_SIZE = 100
@@ -32,7 +36,12 @@ class ImportNewOrders(Runner):
         waiting = pending.due(self.ctx, now)
         if not waiting:
             return
-        fresh = self.connector.orders_by_id([p.channel_order_id for p in waiting])
+        try:
+            fresh = self.connector.orders_by_id([p.channel_order_id for p in waiting])
+        except NotSupported:
+            log.warning("%s cannot fetch orders by id: set-aside orders wait", self.connector.label)
+            pending.postpone(self.ctx, waiting, now)
+            return
         paid = pending.settle(self.ctx, waiting, fresh, now)
         if paid:
             save_new_orders(self.ctx, paid, None, supplier_id)

@@ -211,3 +211,29 @@ def test_outbound_feeds_are_skipped_in_test_mode(db, amazon_seller):
     execution = run(feeds["confirm_shipments"])
     assert execution.status == "skipped"
     assert seller.summary()["calls"].get("confirmShipment", 0) == 0
+
+
+def test_an_order_rejected_for_a_missing_sku_mapping_is_imported_once_mapped(
+    db, amazon_seller, monkeypatch
+):
+    seller = amazon_seller(pending_delay_seconds=None)
+    odd = seller.add_orders(orders=[{"items": [{"SellerSKU": "AMZ-LATE-MAP"}]}])["created"]
+    seller.advance(odd)
+    integration, feeds = setup(seller)
+
+    first = run(feeds["import_new_orders"])
+    (error,) = events(first, "error")
+    assert error.code == "missing_sku_mapping" and "hourly re-check" in error.message
+    again = run(feeds["import_new_orders"])
+    assert events(again, "error") == [], "the same rejection is reported once, not every run"
+
+    SkuMapping.create(integration=integration, channel_sku="AMZ-LATE-MAP", sku="OMS-LATE")
+    monkeypatch.setenv("CHANNELHUB_PENDING_RECHECK_SECONDS", "0")
+    from models import PendingOrder
+
+    PendingOrder.update(next_check_at=utcnow()).execute()  # the hour has passed
+    mapped = run(feeds["import_new_orders"])
+    assert mapped.created == 1, mapped.summary
+    order = Order.get(Order.channel_order_id == odd[0])
+    assert [line.sku for line in order.lines] == ["OMS-LATE"]
+    assert not PendingOrder.select().exists()
