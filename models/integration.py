@@ -9,7 +9,7 @@ import json
 import peewee
 
 from models.base import BaseModel
-from models.crypto import decrypt_secrets, encrypt_secrets
+from models.crypto import CredentialsUnreadable, decrypt_secrets, encrypt_secrets
 from models.enums import CompanyType, Direction, FeedKind, Mode
 from models.fields import DateTimeField, utcnow
 
@@ -92,10 +92,12 @@ class Integration(BaseModel):
         Secrets enter only through a keyed hash: the version changes when a secret
         changes, without the version revealing anything about it.
         """
+        try:
+            secrets = json.dumps(self.get_secrets(), sort_keys=True)
+        except CredentialsUnreadable:
+            secrets = "unreadable"  # the run itself reports it; the version must not crash
         secret_part = hmac.new(
-            b"channelhub-settings-version",
-            json.dumps(self.get_secrets(), sort_keys=True).encode(),
-            hashlib.sha256,
+            b"channelhub-settings-version", secrets.encode(), hashlib.sha256
         ).hexdigest()
         blob = json.dumps(
             {"settings": self.settings, "mode": self.mode, "secrets": secret_part}, sort_keys=True

@@ -59,3 +59,27 @@ def test_mode_switch_is_audited(db):
     assert not set_mode(integration, "production", actor="carol")
     entry = AuditLog.select().where(AuditLog.action == "mode").get()
     assert entry.changes == {"mode": {"old": "test", "new": "production"}}
+
+
+def test_credentials_written_with_another_key_fail_the_run_clearly(db, monkeypatch):
+    from cryptography.fernet import Fernet
+
+    from models import FeedExecution
+    from models.crypto import reset_keys
+    from models.enums import Trigger
+    from workers.dispatch import new_execution
+    from workers.lifecycle import execute
+
+    integration = create_integration("mirakl", "Shop", MIRAKL)
+    monkeypatch.setenv("CHANNELHUB_ENCRYPTION_KEY", Fernet.generate_key().decode())
+    reset_keys()
+    try:
+        feed = Feed.get((Feed.integration == integration.id) & (Feed.kind == "import_new_orders"))
+        execution = new_execution(feed, Trigger.MANUAL, feed.created_at)
+        assert execute(execution.id) == "failed"
+        failed = FeedExecution.get_by_id(execution.id)
+        assert "CHANNELHUB_ENCRYPTION_KEY" in failed.summary
+        assert Integration.get_by_id(integration.id).paused_reason
+    finally:
+        monkeypatch.undo()
+        reset_keys()
