@@ -27,7 +27,7 @@ from channels.records import OrderRecord, Page, Shipment, StockUpdate
 from channels.settings_spec import parse_utc
 
 from . import catalogue, mapping
-from .client import Filter, MagentoClient
+from .client import Filter, MagentoClient, read_ahead
 from .settings import (
     CURSOR_OVERLAP_SECONDS,
     FEEDS,
@@ -90,7 +90,7 @@ class Connector(BaseConnector):
         return {}
 
     def check(self) -> str:
-        views = self.client.get("/store/storeViews")
+        views = self.client.store_views()
         codes = (
             {v.get("code") for v in views if isinstance(v, Mapping)}
             if isinstance(views, list)
@@ -222,14 +222,15 @@ class Connector(BaseConnector):
     # Catalogue ----------------------------------------------------------------------------
     def _product_pages(self, after: int) -> Iterator[tuple[Page, int]]:
         barcode = self.settings.get("barcode_attribute") or "ean"
-        for items, last in self.client.iter_keyset(
+        pages = self.client.iter_keyset(
             "/products",
             [],
             key="entity_id",
             key_of=catalogue.product_key,
             after=after,
             page_size=PRODUCT_PAGE_SIZE,
-        ):
+        )
+        for items, last in read_ahead(pages):
             page = Page(records=[])
             for payload in items:
                 try:

@@ -10,10 +10,12 @@ position is the checkpoint a resumed run starts from.
 from __future__ import annotations
 
 import logging
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import requests
 
@@ -38,6 +40,57 @@ CREDENTIALS_HINT = (
     "this resource, and on Magento 2.4.4+ that 'Allow OAuth Access Tokens to be used as "
     "standalone Bearer Tokens' is enabled"
 )
+
+
+T = TypeVar("T")
+POLL_SECONDS = 0.2
+
+
+def read_ahead(pages: Iterator[T]) -> Iterator[T]:
+    """Fetch the next page in a helper thread while the caller writes this one.
+
+    At most one page waits and one request is in flight, so the shop sees the same sequence
+    of calls (and the same budget) as without it; a long catalogue run takes the longer of
+    reading and writing instead of their sum. A failure while reading is raised to the caller
+    at the page where it happened. The caller polls, so a time limit raised in its thread is
+    not held up by a blocking wait.
+    """
+    handoff: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def give(kind: str, value: Any) -> bool:
+        while not stop.is_set():
+            try:
+                handoff.put((kind, value), timeout=POLL_SECONDS)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for page in pages:
+                if not give("page", page):
+                    return
+            give("end", None)
+        except BaseException as exc:  # handed to the caller and raised there
+            give("error", exc)
+
+    thread = threading.Thread(target=produce, name="magento-read-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            try:
+                kind, value = handoff.get(timeout=POLL_SECONDS)
+            except queue.Empty:
+                continue
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        stop.set()
 
 
 @dataclass(frozen=True)
@@ -112,6 +165,7 @@ class MagentoClient:
         store = settings.get("store_code") or "default"
         rate = int(settings.get("requests_per_second") or 10)
         self.media_base = f"{base}{MEDIA_PATH}"
+        self.rest_root = f"{base}/rest/V1"  # the default store: for what every store shares
         self.http = HttpClient(
             "Magento",
             f"{base}/rest/{store}/V1",
@@ -214,6 +268,11 @@ class MagentoClient:
             total = body.get("total_count")
             if len(items) < page_size or (isinstance(total, int) and total <= len(items)):
                 return
+
+    def store_views(self) -> Any:
+        """Every store view, asked through the default store (the configured one may be wrong)."""
+        response = self.call("GET", "/store/storeViews", url=f"{self.rest_root}/store/storeViews")
+        return self.http.json(response, "GET /store/storeViews")
 
     def order(self, order_id: str) -> dict[str, Any]:
         body = self.get(f"/orders/{order_id}")

@@ -218,6 +218,39 @@ def is_cancelled(payload: Mapping[str, Any]) -> bool:
     return False
 
 
+def _shipping_address(payload: Mapping[str, Any], raw: Any, cancelled: bool) -> Address | None:
+    """The shipping address; an order without one is virtual (Info) or malformed."""
+    address = address_from_payload(raw)
+    if address is None and not cancelled:
+        if payload.get("is_virtual"):
+            raise Info(
+                f"{_label(payload)} not imported: it is virtual (nothing to ship)",
+                code="virtual_order",
+                record_ref=order_ref(payload),
+            )
+        raise _fail(
+            payload, "it has no shipping address (extension_attributes.shipping_assignments)"
+        )
+    return address
+
+
+def _oms_method(
+    payload: Mapping[str, Any], method: str | None, methods: Mapping[str, str]
+) -> str | None:
+    """The OMS shipping method; a paid order whose method has no mapping is not imported."""
+    oms_method = resolve_method(method, methods)
+    if oms_method is None and payload.get("state") in PAID_STATES:
+        raise MappingError(
+            f"{_label(payload)} not imported: shipping method '{method or '(none)'}' has no "
+            "mapping; add it to the integration's Shipping method map (e.g. "
+            f"{method or 'flatrate_flatrate'}=STANDARD) and the order is imported on the next run",
+            code="unknown_shipping_method",
+            record_ref=order_ref(payload),
+            details={"shipping_method": method},
+        )
+    return oms_method
+
+
 def order_from_payload(payload: Any, methods: Mapping[str, str]) -> OrderRecord:
     """Map one order; raises PayloadError, MappingError (unknown shipping method) or Info."""
     if not isinstance(payload, Mapping):
@@ -230,29 +263,13 @@ def order_from_payload(payload: Any, methods: Mapping[str, str]) -> OrderRecord:
         raise _fail(payload, "'state' is missing")
     lines = _lines(payload)
     method, raw_address = shipping_of(payload)
-    shipping = address_from_payload(raw_address)
     cancelled = is_cancelled(payload)
-    awaiting = state in UNPAID_STATES
-    if shipping is None and not cancelled:
-        if payload.get("is_virtual"):
-            raise Info(
-                f"{_label(payload)} not imported: it is virtual (nothing to ship)",
-                code="virtual_order",
-                record_ref=order_id,
-            )
-        raise _fail(
-            payload, "it has no shipping address (extension_attributes.shipping_assignments)"
-        )
-    oms_method = resolve_method(method, methods)
-    if oms_method is None and state in PAID_STATES:
-        raise MappingError(
-            f"{_label(payload)} not imported: shipping method '{method or '(none)'}' has no "
-            "mapping; add it to the integration's Shipping method map (e.g. "
-            f"{method or 'flatrate_flatrate'}=STANDARD) and the order is imported on the next run",
-            code="unknown_shipping_method",
-            record_ref=order_id,
-            details={"shipping_method": method},
-        )
+    shipping = _shipping_address(payload, raw_address, cancelled)
+    attributes = {
+        "increment_id": str(payload.get("increment_id") or ""),
+        "magento_shipping_method": method,
+        "magento_state": state,
+    }
     return OrderRecord(
         channel_order_id=order_id,
         channel_status=str(payload.get("status") or state),
@@ -261,21 +278,13 @@ def order_from_payload(payload: Any, methods: Mapping[str, str]) -> OrderRecord:
         lines=lines,
         currency=str(payload.get("order_currency_code") or "")[:3] or None,
         total=_money(payload.get("grand_total"), "grand_total", payload),
-        shipping_method=oms_method,
+        shipping_method=_oms_method(payload, method, methods),
         buyer=_buyer(payload),
         shipping_address=shipping,
         billing_address=address_from_payload(payload.get("billing_address")),
-        attributes={
-            k: v
-            for k, v in {
-                "increment_id": str(payload.get("increment_id") or ""),
-                "magento_shipping_method": method,
-                "magento_state": state,
-            }.items()
-            if v
-        },
+        attributes={k: v for k, v in attributes.items() if v},
         cancelled=cancelled,
-        awaiting_payment=awaiting and not cancelled,
+        awaiting_payment=state in UNPAID_STATES and not cancelled,
     )
 
 

@@ -317,6 +317,8 @@ def _handle(store: MagentoStore, shop: Shop, store_code: str | None, endpoint: s
 
 def _fault(store: MagentoStore, shop: Shop, path: str) -> Response | None:
     """Apply the next matching fault; a response means the call stops here."""
+    with store.lock:
+        shop.arm_faults(request.method, path)
     fault = shop.faults.take(request.method, path)
     if fault is None:
         return None

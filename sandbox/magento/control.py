@@ -249,21 +249,33 @@ def create_control_blueprint(store: MagentoStore) -> Blueprint:
 
     @bp.post("/shops/<code>/faults")
     def add_fault(code: str) -> tuple[Response, int]:
-        shop = _shop(store, code)
+        shop, body = _shop(store, code), _body()
+        after = _int(body.get("after", 0), "after", 0, 100_000)
         try:
-            fault = parse_fault(request.get_json(silent=True))
+            fault = parse_fault(body)
         except ValueError as exc:
             raise ControlError(400, str(exc)) from None
-        shop.faults.add(fault)
-        return jsonify(fault.as_dict()), 201
+        if after:
+            with store.lock:
+                shop.delayed_faults.append([after, fault])
+        else:
+            shop.faults.add(fault)
+        return jsonify({**fault.as_dict(), "after": after}), 201
 
     @bp.get("/shops/<code>/faults")
     def list_faults(code: str) -> Response:
-        return jsonify({"faults": _shop(store, code).faults.as_list()})
+        shop = _shop(store, code)
+        with store.lock:
+            delayed = [{**fault.as_dict(), "after": left} for left, fault in shop.delayed_faults]
+        return jsonify({"faults": shop.faults.as_list() + delayed})
 
     @bp.delete("/shops/<code>/faults")
     def clear_faults(code: str) -> Response:
-        return jsonify({"cleared": _shop(store, code).faults.clear()})
+        shop = _shop(store, code)
+        with store.lock:
+            delayed = len(shop.delayed_faults)
+            shop.delayed_faults.clear()
+        return jsonify({"cleared": shop.faults.clear() + delayed})
 
     return bp
 

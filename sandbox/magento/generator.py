@@ -178,6 +178,26 @@ def _lines(
     ]
 
 
+def _totals(items: list[dict[str, Any]], shipping: float) -> dict[str, Any]:
+    subtotal = money(sum(i["row_total"] for i in items))
+    tax = money(sum(i["tax_amount"] for i in items))
+    grand = money(subtotal + tax + shipping)
+    return {
+        "order_currency_code": "EUR",
+        "base_currency_code": "EUR",
+        "grand_total": grand,
+        "base_grand_total": grand,
+        "subtotal": subtotal,
+        "tax_amount": tax,
+        "shipping_amount": shipping,
+        "shipping_incl_tax": shipping,
+        "discount_amount": 0,
+        "total_qty_ordered": sum(i["qty_ordered"] for i in items if not i["parent_item_id"]),
+        "total_due": grand,
+        "total_paid": 0,
+    }
+
+
 def build_order(
     shop: Shop,
     rng: random.Random,
@@ -194,62 +214,30 @@ def build_order(
     shop.next_increment += 1
     person = (rng.choice(data.FIRST_NAMES), rng.choice(data.LAST_NAMES))
     email = _ascii(f"{person[0]}.{person[1]}{order_id}@example.com").lower()
-    city = rng.choice(data.CITIES)
     code, description, shipping = method or rng.choice(data.SHIPPING_METHODS)
     items, assigned = _lines(shop, rng, order_id, catalogue or _products(shop))
-    subtotal = money(sum(i["row_total"] for i in items))
-    tax = money(sum(i["tax_amount"] for i in items))
-    grand = money(subtotal + tax + shipping)
-    billing = _address(rng, "billing", person, city, email, order_id, order_id * 2)
+    totals = _totals(items, shipping)
+    billing = _address(
+        rng, "billing", person, rng.choice(data.CITIES), email, order_id, order_id * 2
+    )
     delivery = dict(billing, address_type="shipping", entity_id=order_id * 2 + 1)
     when = mdate(created)
     payload = {
-        "entity_id": order_id,
-        "increment_id": increment,
-        "state": "new",
-        "status": "pending",
-        "store_id": 1,
-        "created_at": when,
-        "updated_at": when,
-        "customer_email": email,
-        "customer_firstname": person[0],
-        "customer_lastname": person[1],
-        "customer_is_guest": 1 if rng.random() < 0.3 else 0,
-        "order_currency_code": "EUR",
-        "base_currency_code": "EUR",
-        "grand_total": grand,
-        "base_grand_total": grand,
-        "subtotal": subtotal,
-        "tax_amount": tax,
-        "shipping_amount": shipping,
-        "shipping_incl_tax": shipping,
-        "discount_amount": 0,
-        "total_qty_ordered": sum(i["qty_ordered"] for i in items if not i["parent_item_id"]),
-        "shipping_description": description,
-        "total_due": grand,
-        "total_paid": 0,
-        "is_virtual": 0,
-        "items": items,
+        "entity_id": order_id, "increment_id": increment, "state": "new", "status": "pending",
+        "store_id": 1, "created_at": when, "updated_at": when, "customer_email": email,
+        "customer_firstname": person[0], "customer_lastname": person[1],
+        "customer_is_guest": 1 if rng.random() < 0.3 else 0, **totals,
+        "shipping_description": description, "is_virtual": 0, "items": items,
         "billing_address": billing,
-        "payment": {
-            "method": rng.choice(data.PAYMENT_METHODS),
-            "amount_ordered": grand,
-            "additional_information": [],
-        },
+        "payment": {"method": rng.choice(data.PAYMENT_METHODS),
+                    "amount_ordered": totals["grand_total"], "additional_information": []},
         "status_histories": [],
-        "extension_attributes": {
-            "shipping_assignments": [
-                {
-                    "shipping": {
-                        "method": code,
-                        "address": delivery,
-                        "total": {"shipping_amount": shipping},
-                    },
-                    "items": assigned,
-                }
-            ]
-        },
-    }
+        "extension_attributes": {"shipping_assignments": [{
+            "shipping": {"method": code, "address": delivery,
+                         "total": {"shipping_amount": shipping}},
+            "items": assigned,
+        }]},
+    }  # fmt: skip
     row = OrderRow(payload=payload, entity_id=order_id, created_at=when, updated_at=when)
     if state == "processing":
         pay(row, created + timedelta(minutes=2))

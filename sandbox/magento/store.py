@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sandbox.mirakl.faults import FaultQueue
+from sandbox.mirakl.faults import Fault, FaultQueue
 from sandbox.ratelimit import TokenBucket
 from sandbox.timeutil import utc_now
 
@@ -168,6 +168,8 @@ class Shop:
     stock_skus: dict[str, list[str]] = field(default_factory=dict)
     stock_writes: Counter[str] = field(default_factory=Counter)
     faults: FaultQueue = field(default_factory=FaultQueue)
+    # Faults that arm after a number of matching calls went through: [calls left, fault].
+    delayed_faults: list[list[Any]] = field(default_factory=list)
     calls: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=CALL_LOG_LIMIT))
     op_counts: dict[int, Counter[str]] = field(default_factory=dict)
     # When orders were last listed: an order seeded later but dated before this would slip
@@ -217,6 +219,18 @@ class Shop:
     def quantity(self, sku: str, source_code: str = "default") -> float | None:
         row = self.stock.get(source_code, {}).get(sku)
         return row.quantity if row else None
+
+    def arm_faults(self, method: str, path: str) -> None:
+        """Let delayed faults count this call; one whose turn it is joins the queue now."""
+        for entry in list(self.delayed_faults):
+            fault: Fault = entry[1]
+            if not fault.matches(method, path):
+                continue
+            if entry[0] == 0:
+                self.delayed_faults.remove(entry)
+                self.faults.add(fault)
+            else:
+                entry[0] -= 1
 
     def count_operation(self, order_id: int, operation: str, ok: bool) -> None:
         counter = self.op_counts.setdefault(order_id, Counter())

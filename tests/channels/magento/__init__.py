@@ -1,0 +1,1 @@
+"""Magento channel tests (a package, so their module names do not clash with other channels')."""
