@@ -12,7 +12,7 @@ import logging
 
 from flask import Response, g, request
 
-from sandbox.mirakl.faults import truncate_json
+from sandbox.faults import truncate_json
 
 from .errors import AmazonError, error_response
 from .store import AmazonStore, Seller

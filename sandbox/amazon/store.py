@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sandbox.mirakl.faults import FaultQueue
+from sandbox.faults import FaultQueue
 from sandbox.ratelimit import TokenBucket
 from sandbox.timeutil import utc_now
 

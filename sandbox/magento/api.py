@@ -22,7 +22,7 @@ from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request
 
-from sandbox.mirakl.faults import BROKEN_STUB, truncate_json
+from sandbox.faults import BROKEN_STUB, truncate_json
 from sandbox.ratelimit import retry_after_header
 from sandbox.timeutil import to_iso, utc_now
 

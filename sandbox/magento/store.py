@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sandbox.mirakl.faults import Fault, FaultQueue
+from sandbox.faults import Fault, FaultQueue
 from sandbox.ratelimit import TokenBucket
 from sandbox.timeutil import utc_now
 

@@ -12,7 +12,7 @@ import time
 
 from flask import Blueprint, Response, g, jsonify, request
 
-from sandbox.mirakl.faults import BROKEN_STUB, truncate_json
+from sandbox.faults import BROKEN_STUB, truncate_json
 from sandbox.ratelimit import retry_after_header
 from sandbox.timeutil import to_iso
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from sandbox.mirakl.faults import parse_fault
+from sandbox.faults import parse_fault
 from sandbox.timeutil import parse_iso
 
 from . import generator, orders

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sandbox.mirakl.faults import FaultQueue
+from sandbox.faults import FaultQueue
 from sandbox.ratelimit import TokenBucket
 from sandbox.timeutil import to_iso, utc_now
 

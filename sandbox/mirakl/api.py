@@ -15,12 +15,12 @@ from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request
 
+from sandbox.faults import BROKEN_STUB, truncate_json
 from sandbox.ratelimit import retry_after_header
 from sandbox.timeutil import to_iso
 
 from . import inbox, listing, orders
 from .errors import MiraklError, error_response
-from .faults import BROKEN_STUB, truncate_json
 from .store import MiraklStore, Shop
 
 logger = logging.getLogger(__name__)

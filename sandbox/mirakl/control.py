@@ -14,11 +14,11 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
+from sandbox.faults import parse_fault
 from sandbox.timeutil import parse_iso
 
 from . import explicit, generator, orders
 from .errors import MiraklError
-from .faults import parse_fault
 from .store import MiraklStore, Shop
 
 logger = logging.getLogger(__name__)

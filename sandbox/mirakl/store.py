@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from sandbox.faults import FaultQueue
 from sandbox.ratelimit import TokenBucket
 from sandbox.timeutil import to_iso, utc_now
-
-from .faults import FaultQueue
 
 logger = logging.getLogger(__name__)
 

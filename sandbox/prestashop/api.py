@@ -18,7 +18,7 @@ from typing import Any
 
 from flask import Blueprint, Response, g, request
 
-from sandbox.mirakl.faults import truncate_json
+from sandbox.faults import truncate_json
 from sandbox.ratelimit import retry_after_header
 from sandbox.timeutil import to_iso
 

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Blueprint, Response, jsonify, request
 
-from sandbox.mirakl.faults import parse_fault
+from sandbox.faults import parse_fault
 
 from . import data
 from .store import PrestaShopStore, Shop

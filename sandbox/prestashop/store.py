@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sandbox.mirakl.faults import FaultQueue
+from sandbox.faults import FaultQueue
 from sandbox.ratelimit import TokenBucket
 from sandbox.timeutil import utc_now
 

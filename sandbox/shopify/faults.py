@@ -17,7 +17,7 @@ from typing import Any
 
 from flask import Response, g, request
 
-from sandbox.mirakl.faults import BROKEN_STUB, Fault, parse_fault, truncate_json
+from sandbox.faults import BROKEN_STUB, Fault, parse_fault, truncate_json
 
 from .errors import error_response
 from .store import Shop, ShopifyStore

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sandbox.mirakl.faults import FaultQueue
+from sandbox.faults import FaultQueue
 
 from .bucket import PLANS, LeakyBucket
 from .formats import now_epoch
