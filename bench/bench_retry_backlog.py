@@ -23,9 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("CHANNELHUB_QUEUE_PREFIX", f"bench{uuid.uuid4().hex[:6]}_")
 # The benchmark and its worker processes must share one key, wherever they are started.
-os.environ.setdefault(
-    "CHANNELHUB_ENCRYPTION_KEY", "tHkk9Km0XnS8n3Xh2Q7u0cWb3lH0uQ0l2i4n8Yc2fJk="
-)
+os.environ.setdefault("CHANNELHUB_ENCRYPTION_KEY", "tHkk9Km0XnS8n3Xh2Q7u0cWb3lH0uQ0l2i4n8Yc2fJk=")
 
 import requests  # noqa: E402
 from bench_import_orders import AMQP, drop_database, fresh_database  # noqa: E402

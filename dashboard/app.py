@@ -14,15 +14,15 @@ import os
 import secrets
 from typing import Any
 
-import peewee
-from flask import Flask, jsonify, redirect, render_template, request, url_for
+from flask import Flask, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.wrappers import Response
 
 import models
 from dashboard import formatting
 from dashboard.auth import init_auth, require_login
-from dashboard.queries import unresolved_error_count
+from dashboard.monitoring import init_monitoring
+from dashboard.queries import bell
 from dashboard.views import init_admin
 from models.db import DEFAULT_DATA_DIR, close_quietly
 
@@ -97,7 +97,7 @@ def _init_database_per_request(app: Flask) -> None:
 
 
 def _init_templates(app: Flask) -> None:
-    app.jinja_env.globals["unresolved_error_count"] = unresolved_error_count
+    app.jinja_env.globals["bell"] = bell
     formatting.register_filters(app)
 
     @app.errorhandler(403)
@@ -133,16 +133,4 @@ def _init_routes(app: Flask) -> None:
     def root() -> Response:
         return redirect(url_for("admin.index"))
 
-    @app.get("/healthz")
-    def healthz() -> tuple[Response, int]:
-        """Liveness for load balancers: can this process reach its database?"""
-        db = models.database.obj
-        if db is None:
-            return jsonify(database="failed: no database bound"), 503
-        try:
-            db.connect(reuse_if_open=True)
-            db.execute_sql("SELECT 1")
-        except (peewee.PeeweeException, OSError) as exc:
-            log.warning("health check: database unreachable: %s", type(exc).__name__)
-            return jsonify(database=f"failed: {type(exc).__name__}"), 503
-        return jsonify(database="ok"), 200
+    init_monitoring(app)

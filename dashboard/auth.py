@@ -38,7 +38,8 @@ login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 
 # Endpoints reachable without a session: the login page itself, health checks and assets.
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "healthz", "static", "admin.static"})
+# `metrics` decides itself: a session, or the METRICS_TOKEN bearer token (dashboard.monitoring).
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "healthz", "metrics", "static", "admin.static"})
 
 
 class SessionUser(UserMixin):

@@ -1,34 +1,78 @@
 """The few queries the dashboard runs outside Flask-Admin's list machinery.
 
 Each one is a single statement on an indexed filter, because several of them run
-on every page (the bell) and the execution table grows without bound.
+on every page (the bell) and the execution and event tables grow without bound.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+from dataclasses import dataclass
 
 import peewee
+from flask import g
 
-from models import (
-    ExecutionEvent,
-    ExecutionStatus,
-    FeedExecution,
-    Integration,
-    Severity,
-    utcnow,
-)
+from models import ExecutionEvent, Integration, Severity
+
+# The bell counts at most this many: beyond it the number is "999+" and the
+# count stays an index range of bounded length, however many errors pile up.
+BELL_CAP = 999
+BELL_LATEST = 8
 
 
 def unresolved_errors() -> peewee.ModelSelect:
-    """Error events nobody resolved yet: what the bell counts (index severity, resolved_at)."""
+    """Error events nobody resolved yet: what the bell counts (index severity, resolved_at, id)."""
     return ExecutionEvent.select().where(
         (ExecutionEvent.severity == Severity.ERROR.value) & (ExecutionEvent.resolved_at.is_null())
     )
 
 
-def unresolved_error_count() -> int:
-    return unresolved_errors().count()
+def unresolved_error_count(cap: int = BELL_CAP) -> int:
+    """How many, counted up to `cap + 1` (a LIMIT inside the COUNT)."""
+    return unresolved_errors().select(ExecutionEvent.id).limit(cap + 1).count()
+
+
+def latest_unresolved_errors(limit: int = BELL_LATEST) -> list[ExecutionEvent]:
+    return list(
+        unresolved_errors()
+        .select(
+            ExecutionEvent.id,
+            ExecutionEvent.execution,
+            ExecutionEvent.code,
+            ExecutionEvent.message,
+            ExecutionEvent.record_ref,
+            ExecutionEvent.created_at,
+            Integration.id,
+            Integration.name,
+        )
+        .join(Integration, on=(ExecutionEvent.integration == Integration.id))
+        .order_by(ExecutionEvent.id.desc())
+        .limit(limit)
+    )
+
+
+@dataclass(frozen=True)
+class Bell:
+    count: int
+    latest: list[ExecutionEvent]
+
+    @property
+    def label(self) -> str:
+        return f"{BELL_CAP}+" if self.count > BELL_CAP else str(self.count)
+
+    @property
+    def title(self) -> str:
+        plural = "" if self.count == 1 else "s"
+        return f"{self.label} unresolved error{plural}"
+
+
+def bell() -> Bell:
+    """The header's bell, computed once per request however often a template asks."""
+    cached = g.get("channelhub_bell")
+    if cached is None:
+        count = unresolved_error_count()
+        cached = Bell(count, latest_unresolved_errors() if count else [])
+        g.channelhub_bell = cached
+    return cached
 
 
 def integration_options() -> list[tuple[str, str]]:
@@ -39,46 +83,3 @@ def integration_options() -> list[tuple[str, str]]:
         .tuples()
     )
     return [(str(pk), f"{name} ({channel})") for pk, name, channel in rows]
-
-
-def status_counts(since: dt.datetime) -> dict[str, int]:
-    """Executions queued since `since`, per status (index on queued_at)."""
-    rows = (
-        FeedExecution.select(FeedExecution.status, peewee.fn.COUNT(FeedExecution.id))
-        .where(FeedExecution.queued_at >= since)
-        .group_by(FeedExecution.status)
-        .tuples()
-    )
-    return {status: count for status, count in rows}
-
-
-def home_summary(now: dt.datetime | None = None) -> dict:
-    """What the home page shows: the last 24 hours and what needs a person."""
-    now = now or utcnow()
-    counts = status_counts(now - dt.timedelta(hours=24))
-    active = sum(counts.get(s.value, 0) for s in ExecutionStatus.active())
-    latest_errors = list(
-        unresolved_errors()
-        .select(ExecutionEvent, Integration.id, Integration.name, Integration.channel)
-        .join(Integration, on=(ExecutionEvent.integration == Integration.id))
-        .order_by(ExecutionEvent.id.desc())
-        .limit(10)
-    )
-    paused = list(
-        Integration.select(
-            Integration.id, Integration.name, Integration.channel, Integration.paused_reason
-        )
-        .where(Integration.paused_reason.is_null(False))
-        .order_by(Integration.name)
-    )
-    return {
-        "counts": counts,
-        "active": active,
-        "failed": counts.get(ExecutionStatus.FAILED.value, 0)
-        + counts.get(ExecutionStatus.LOST.value, 0),
-        "succeeded": counts.get(ExecutionStatus.SUCCEEDED.value, 0),
-        "total": sum(counts.values()),
-        "unresolved": unresolved_error_count(),
-        "latest_errors": latest_errors,
-        "paused": paused,
-    }

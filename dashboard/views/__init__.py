@@ -12,11 +12,8 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
 from dashboard.views.base import HomeView
-from dashboard.views.executions import (
-    ExecutionEventView,
-    FeedExecutionView,
-    unresolved_errors_url,
-)
+from dashboard.views.events import ExecutionEventView, unresolved_errors_url
+from dashboard.views.executions import FeedExecutionView
 from dashboard.views.feeds import FeedView, run_now_button
 from dashboard.views.integrations import IntegrationView
 from dashboard.views.orders import OrderView
@@ -33,7 +30,7 @@ def init_admin(app: Flask) -> Admin:
         url="/admin",
         theme=Bootstrap4Theme(base_template="channelhub/base.html", fluid=True),
         index_view=HomeView(
-            name="Home", url="/admin", menu_icon_type="fa", menu_icon_value="fa-home"
+            name="Overview", url="/admin", menu_icon_type="fa", menu_icon_value="fa-dashboard"
         ),
     )
     admin.add_view(

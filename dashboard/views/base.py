@@ -20,7 +20,7 @@ from markupsafe import Markup
 from dashboard import formatting
 from dashboard.auth import has_role, is_admin
 from dashboard.forms import SecureForm
-from dashboard.queries import home_summary
+from dashboard.overview import overview
 from models import Role
 
 READ_ROLES = (Role.OPS.value, Role.ADMIN.value)
@@ -42,11 +42,11 @@ class AccessMixin:
 
 
 class HomeView(AccessMixin, AdminIndexView):
-    """`/admin/`: the last 24 hours at a glance and what needs a person."""
+    """`/admin/`: the landing page: feed health per integration, and the last day in charts."""
 
     @expose("/")
     def index(self):
-        return self.render("channelhub/home.html", summary=home_summary())
+        return self.render("channelhub/home.html", overview=overview())
 
 
 class SecureModelView(AccessMixin, ModelView):

@@ -1,32 +1,46 @@
-"""Feed executions and their events: what ops look at first.
+"""Feed executions: what ops look at first.
 
 The list is one query however many rows it shows: the feed and integration are
 joined up front (only the columns the page needs), the event counters are
-columns of the execution itself, and no COUNT(*) runs over the whole table.
+columns of the execution itself, and no COUNT(*) runs over the table. It shows a
+recent time window by default (DESIGN.md) and is ordered by `queued_at`, so every
+filter is an index range bounded by the window rather than a walk of the history.
+The search box takes an execution number or a record reference (a channel order
+id, a SKU): exact matches on indexed columns, never `LIKE '%...%'`.
 """
 
 from __future__ import annotations
 
-from flask import url_for
+import datetime as dt
+
+from flask import request
 from flask_admin.contrib.peewee import filters as pf
 from markupsafe import Markup
 
 from dashboard import formatting
 from dashboard.queries import integration_options
 from dashboard.views.base import ForeignKeyFilter, SecureModelView, choice_filter, link
+from dashboard.views.execution_actions import ExecutionActionsMixin
 from models import (
-    ExecutionAttempt,
     ExecutionEvent,
     ExecutionStatus,
     Feed,
     FeedExecution,
     FeedKind,
     Integration,
-    Severity,
+    Order,
+    OrderExecution,
     Trigger,
+    utcnow,
 )
 
-EVENT_LIMIT = 500  # a details page shows at most this many events
+WINDOWS = {
+    "24h": ("last 24 hours", dt.timedelta(hours=24)),
+    "7d": ("last 7 days", dt.timedelta(days=7)),
+    "30d": ("last 30 days", dt.timedelta(days=30)),
+    "all": ("all time", None),
+}
+DEFAULT_WINDOW = "24h"
 
 
 def _integration_link(view, context, model, name) -> Markup:
@@ -37,18 +51,20 @@ def _integration_link(view, context, model, name) -> Markup:
 def _status(view, context, model, name) -> Markup:
     html = formatting.status_badge(model.status)
     if model.status == ExecutionStatus.RETRYING.value and model.next_attempt_at:
-        html += Markup('<div class="small text-muted">next try {}</div>').format(
+        html += Markup('<div class="small text-muted text-nowrap">next try {}</div>').format(
             formatting.utc(model.next_attempt_at, seconds=False)
         )
     return html
 
 
-def _attempt(view, context, model, name) -> str:
-    return f"{model.attempt}/{model.max_attempts}"
-
-
-def _duration(view, context, model, name) -> str:
-    return formatting.duration(model.duration_seconds)
+def _started(view, context, model, name) -> Markup:
+    if model.started_at:
+        return Markup('<span class="text-nowrap">{}</span>').format(
+            formatting.utc(model.started_at)
+        )
+    return Markup(
+        '<span class="text-muted text-nowrap" title="not started yet">queued {}</span>'
+    ).format(formatting.utc(model.queued_at))
 
 
 def _counters(view, context, model, name) -> Markup:
@@ -58,35 +74,38 @@ def _counters(view, context, model, name) -> Markup:
     ).format(model.seen, model.created, model.updated, model.skipped)
 
 
-def event_badges(info: int, retry: int, error: int) -> Markup:
-    parts = [
-        Markup('<span class="badge badge-{}">{} {}</span>').format(colour, count, label)
-        for count, label, colour in (
-            (info, "info", "info"),
-            (retry, "retry", "warning"),
-            (error, "error", "danger"),
-        )
-        if count
-    ]
-    return Markup(" ").join(parts) if parts else Markup('<span class="text-muted">—</span>')
-
-
 def _events(view, context, model, name) -> Markup:
-    return event_badges(model.info_events, model.retry_events, model.error_events)
+    return formatting.event_badges(model.info_events, model.retry_events, model.error_events)
 
 
-def _summary(view, context, model, name) -> str:
-    return formatting.truncate(model.summary, 160)
-
-
-def _kind(view, context, model, name) -> Markup:
+def _feed(view, context, model, name) -> Markup:
     return link("feed.details_view", model.feed_id, model.kind)
 
 
-class FeedExecutionView(SecureModelView):
-    """`/admin/feedexecution/`: every run of every feed, newest first."""
+def _id(view, context, model, name) -> Markup:
+    return link("feedexecution.details_view", model.id, model.id)
+
+
+def search_condition(term: str):
+    """An execution number, or executions about a record (event record_ref, touched order)."""
+    number = term.removeprefix("#")
+    if number.isdigit():
+        return FeedExecution.id == int(number)
+    about = ExecutionEvent.select(ExecutionEvent.execution).where(ExecutionEvent.record_ref == term)
+    touched = (
+        OrderExecution.select(OrderExecution.execution)
+        .join(Order, on=(OrderExecution.order == Order.id))
+        .where(Order.channel_order_id == term)
+    )
+    # One IN over a UNION: the planner drives from the two small index lookups.
+    return FeedExecution.id.in_(about | touched)
+
+
+class FeedExecutionView(ExecutionActionsMixin, SecureModelView):
+    """`/admin/feedexecution/`: every run of every feed, newest first, in a recent window."""
 
     prejoined = (Feed, Integration)
+    list_template = "channelhub/execution_list.html"
     column_list = (
         "id",
         "kind",
@@ -94,7 +113,6 @@ class FeedExecutionView(SecureModelView):
         "trigger",
         "status",
         "attempt",
-        "queued_at",
         "started_at",
         "duration",
         "counters",
@@ -103,76 +121,31 @@ class FeedExecutionView(SecureModelView):
     )
     column_labels = {
         "id": "#",
-        "kind": "Feed kind",
-        "queued_at": "Queued",
+        "kind": "Feed",
         "started_at": "Started",
-        "finished_at": "Finished",
-        "due_at": "Due (schedule slot)",
-        "next_attempt_at": "Next attempt",
-        "retry_after_seconds": "Retry-After (s)",
-        "redeliver_at": "Re-send if still waiting at",
-        "lease_expires_at": "Lease expires",
-        "seen": "Records seen",
-        "created": "Records created",
-        "updated": "Records updated",
-        "skipped": "Records skipped",
-        "created_at": "Row created",
-        "updated_at": "Row updated",
-        "counters": "Seen / created / updated / skipped",
+        "counters": "Records",
         "events": "Events",
     }
-    column_details_list = (
-        "id",
-        "feed",
-        "integration",
-        "trigger",
-        "status",
-        "summary",
-        "attempt",
-        "queued_at",
-        "started_at",
-        "finished_at",
-        "duration",
-        "next_attempt_at",
-        "retry_after_seconds",
-        "redeliver_at",
-        "lease_expires_at",
-        "worker",
-        "settings_version",
-        "due_at",
-        "force",
-        "seen",
-        "created",
-        "updated",
-        "skipped",
-        "info_events",
-        "retry_events",
-        "error_events",
-        "created_at",
-        "updated_at",
-    )
-    column_sortable_list = ("id", "queued_at", "started_at")
+    # "Started" sorts by queue time: the indexed column, and the order runs were asked for.
+    column_sortable_list = (("started_at", "queued_at"),)
+    column_default_sort = [("queued_at", True), ("id", True)]
+    column_searchable_list = ("summary",)  # shows the box; the search is search_condition()
     column_formatters = {
-        "kind": _kind,
+        "id": _id,
+        "kind": _feed,
         "integration": _integration_link,
         "status": _status,
-        "attempt": _attempt,
-        "duration": _duration,
+        "attempt": lambda v, c, m, n: f"{m.attempt}/{m.max_attempts}",
+        "started_at": _started,
+        "duration": lambda v, c, m, n: formatting.duration(m.duration_seconds),
         "counters": _counters,
         "events": _events,
-        "summary": _summary,
-    }
-    column_formatters_detail = {
-        "integration": _integration_link,
-        "status": _status,
-        "attempt": _attempt,
-        "duration": _duration,
-        "feed": lambda v, c, m, n: link("feed.details_view", m.feed_id, f"{m.kind} #{m.feed_id}"),
+        "summary": lambda v, c, m, n: formatting.truncate(m.summary, 160),
     }
     column_filters = (
         choice_filter(FeedExecution.status, "Status", [s.value for s in ExecutionStatus]),
         ForeignKeyFilter(FeedExecution.integration, "Integration", integration_options),
-        choice_filter(FeedExecution.kind, "Kind", [k.value for k in FeedKind]),
+        choice_filter(FeedExecution.kind, "Feed kind", [k.value for k in FeedKind]),
         choice_filter(FeedExecution.trigger, "Trigger", [t.value for t in Trigger]),
         pf.DateTimeBetweenFilter(FeedExecution.queued_at, "Queued (UTC)"),
         pf.DateTimeGreaterFilter(FeedExecution.queued_at, "Queued (UTC)"),
@@ -180,6 +153,9 @@ class FeedExecutionView(SecureModelView):
     )
     details_template = "channelhub/execution_details.html"
     empty_message = "No feed has run yet. Feeds run on their schedule, or press Run now on Feeds."
+
+    def search_placeholder(self) -> str:
+        return "Execution # or record (order id, SKU)"
 
     def get_query(self):
         return (
@@ -191,6 +167,7 @@ class FeedExecutionView(SecureModelView):
                 Integration.id,
                 Integration.name,
                 Integration.channel,
+                Integration.mode,
             )
             .join(Feed, on=(FeedExecution.feed == Feed.id))
             .switch(FeedExecution)
@@ -198,83 +175,49 @@ class FeedExecutionView(SecureModelView):
             .switch(FeedExecution)
         )
 
-    def events_of(self, execution: FeedExecution) -> list[ExecutionEvent]:
-        return list(
-            ExecutionEvent.select()
-            .where(ExecutionEvent.execution == execution.id)
-            .order_by(ExecutionEvent.id)
-            .limit(EVENT_LIMIT)
+    # -- the time window -------------------------------------------------------
+    def window_key(self) -> str:
+        key = request.args.get("window", DEFAULT_WINDOW)
+        return key if key in WINDOWS else DEFAULT_WINDOW
+
+    def window_state(self) -> dict:
+        """What the list template says above the table: which window applies, and why not."""
+        key = self.window_key()
+        search = (request.args.get("search") or "").strip()
+        dated = any(
+            self._filters[idx].column is FeedExecution.queued_at
+            for idx, _name, _value in (self._get_list_filter_args() or [])
         )
+        if search:
+            reason = "search covers all time"
+        elif dated:
+            reason = "the Queued filter sets the dates"
+        else:
+            reason = None
+        return {
+            "key": key,
+            "label": WINDOWS[key][0],
+            "applied": reason is None and WINDOWS[key][1] is not None,
+            "reason": reason,
+            "choices": [(k, label) for k, (label, _) in WINDOWS.items()],
+        }
 
-    def attempts_of(self, execution: FeedExecution) -> list[ExecutionAttempt]:
-        return list(
-            ExecutionAttempt.select()
-            .where(ExecutionAttempt.execution == execution.id)
-            .order_by(ExecutionAttempt.number)
+    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
+        count, query = super().get_list(
+            page, sort_column, sort_desc, None, filters, execute=False, page_size=page_size
         )
+        term = (search or "").strip()
+        if term:
+            query = query.where(search_condition(term))
+        else:
+            state = self.window_state()
+            if state["applied"]:
+                query = query.where(FeedExecution.queued_at >= utcnow() - WINDOWS[state["key"]][1])
+        return count, list(query.execute()) if execute else query
 
-
-def _execution_link(view, context, model, name) -> Markup:
-    return link("feedexecution.details_view", model.execution_id, f"#{model.execution_id}")
-
-
-class ExecutionEventView(SecureModelView):
-    """`/admin/executionevent/`: problems across all runs; the bell links here."""
-
-    prejoined = (Integration,)
-    column_list = (
-        "id",
-        "created_at",
-        "execution",
-        "integration",
-        "severity",
-        "code",
-        "message",
-        "record_ref",
-        "resolved_at",
-    )
-    column_labels = {
-        "id": "#",
-        "created_at": "At",
-        "record_ref": "Record",
-        "resolved_at": "Resolved at",
-    }
-    column_sortable_list = ("id",)
-    column_formatters = {
-        "execution": _execution_link,
-        "integration": _integration_link,
-        "severity": lambda v, c, m, n: formatting.severity_badge(m.severity),
-        "message": lambda v, c, m, n: formatting.truncate(m.message, 200),
-    }
-    column_formatters_detail = {
-        "execution": _execution_link,
-        "integration": _integration_link,
-        "severity": lambda v, c, m, n: formatting.severity_badge(m.severity),
-    }
-    column_details_exclude_list = ("fingerprint",)
-    column_filters = (
-        choice_filter(ExecutionEvent.severity, "Severity", [s.value for s in Severity]),
-        pf.FilterEmpty(ExecutionEvent.resolved_at, "Resolved at"),
-        ForeignKeyFilter(ExecutionEvent.integration, "Integration", integration_options),
-        pf.FilterEqual(ExecutionEvent.code, "Code"),
-        pf.FilterEqual(ExecutionEvent.record_ref, "Record"),
-    )
-    empty_message = "No events recorded."
-
-    def get_query(self):
-        return (
-            ExecutionEvent.select(
-                ExecutionEvent, Integration.id, Integration.name, Integration.channel
-            )
-            .join(Integration, on=(ExecutionEvent.integration == Integration.id))
-            .switch(ExecutionEvent)
-        )
-
-
-def unresolved_errors_url() -> str:
-    """The events list filtered the way the bell counts (see `queries.unresolved_errors`)."""
-    return url_for(
-        "executionevent.index_view",
-        flt0_severity_equals=Severity.ERROR.value,
-        flt1_resolved_at_empty="1",
-    )
+    def list_url(self, **args) -> str:
+        """This list with the current query string, some arguments replaced."""
+        current = request.args.to_dict()
+        current.pop("page", None)
+        current.update(args)
+        return self.get_url(".index_view", **{k: v for k, v in current.items() if v is not None})

@@ -1,22 +1,24 @@
-"""Feeds: schedules, next runs and the "Run now" button.
+"""Feeds: schedules, next runs, enable/disable and the "Run now" button.
 
 "Run now" only enqueues: it creates a queued execution and sends its message
 through `workers.dispatch.run_now`, exactly as the scheduler does. The request
 never runs the feed itself. Ops and admins may press it; only admins edit a
-feed's schedule.
+feed's schedule or switch it on and off, through `workers.configuration` (the
+path the command line takes, with the same validation and audit).
 """
 
 from __future__ import annotations
 
-from flask import flash, redirect, request, url_for
+from flask import abort, flash, get_template_attribute, jsonify, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.peewee import filters as pf
 from flask_admin.model.template import BaseListRowAction
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
-from wtforms.validators import NumberRange, Optional, ValidationError
+from wtforms.validators import Optional, ValidationError
 
-from dashboard.auth import actor_name, safe_next
+from dashboard import formatting
+from dashboard.auth import actor_name, is_admin, safe_next
 from dashboard.queries import integration_options
 from dashboard.views.base import ForeignKeyFilter, SecureModelView, choice_filter, link
 from models import (
@@ -29,9 +31,10 @@ from models import (
     database,
     utcnow,
 )
-from scheduler.schedules import ScheduleInvalid, next_run, validate_cron
+from scheduler.schedules import ScheduleInvalid, upcoming, validate_cron
+from workers.configuration import set_feed_enabled, set_feed_schedule
 from workers.dispatch import run_now
-from workers.provisioning import audit
+from workers.provisioning import ProvisioningError, audit
 
 EDITABLE = ("enabled", "schedule_cron", "interval_seconds", "peak_schedule_cron")
 
@@ -76,16 +79,62 @@ def _integration(view, context, model, name) -> Markup:
     return link("integration.details_view", model.integration.id, model.integration.name)
 
 
+def _next_run(view, context, model, name) -> Markup | str:
+    if not model.enabled:
+        return Markup('<span class="text-muted">disabled</span>')
+    if model.next_run_at is None:
+        return Markup('<span class="text-muted">on demand</span>')
+    return Markup('{}<div class="small text-muted">{}</div>').format(
+        formatting.utc(model.next_run_at, seconds=False), formatting.ago(model.next_run_at)
+    )
+
+
+def schedule_preview(cron: str | None, interval: str | None) -> dict:
+    """The next three run times of a schedule being typed, or why it is not valid."""
+    cron = (cron or "").strip() or None
+    interval = (interval or "").strip() or None
+    if cron and interval:
+        return {"ok": False, "error": "Give a cron schedule or an interval, not both."}
+    if not cron and not interval:
+        return {"ok": False, "error": "Give a cron schedule or an interval."}
+    try:
+        if cron:
+            validate_cron(cron)
+        seconds = int(interval) if interval else None
+    except ScheduleInvalid as exc:
+        return {"ok": False, "error": str(exc)}
+    except ValueError:
+        return {"ok": False, "error": "The interval is a whole number of seconds."}
+    if seconds is not None and seconds <= 0:
+        return {"ok": False, "error": "The interval must be positive."}
+    return {"ok": True, "times": upcoming(cron, seconds, count=3, now=utcnow())}
+
+
 class FeedView(SecureModelView):
     """`/admin/feed/`: one row per (integration, kind)."""
 
     prejoined = (Integration,)
     admin_can_edit = True
-    column_list = ("id", "integration", "kind", "direction", "schedule", "next_run_at", "enabled")
-    column_labels = {"id": "#", "next_run_at": "Next run"}
+    column_list = (
+        "id",
+        "integration",
+        "mode",
+        "kind",
+        "direction",
+        "schedule",
+        "next_run_at",
+        "enabled",
+    )
+    column_labels = {"id": "#", "next_run_at": "Next run (UTC)"}
     column_sortable_list = ("id", "kind", "next_run_at")
     column_default_sort = ("id", False)
-    column_formatters = {"integration": _integration, "schedule": _schedule}
+    column_formatters = {
+        "integration": _integration,
+        "kind": lambda v, c, m, n: link("feed.details_view", m.id, m.kind),
+        "mode": lambda v, c, m, n: formatting.mode_badge(m.integration.mode),
+        "schedule": _schedule,
+        "next_run_at": _next_run,
+    }
     column_formatters_detail = {"integration": _integration}
     column_extra_row_actions = [RunNowRowAction()]
     column_filters = (
@@ -103,8 +152,8 @@ class FeedView(SecureModelView):
         },
         "interval_seconds": {
             "label": "Interval (seconds)",
-            "description": "Used when no cron is given. Leave both empty to run on demand only.",
-            "validators": [Optional(), NumberRange(min=30, max=7 * 86400)],
+            "description": "Used when no cron is given: seconds between two runs.",
+            "validators": [Optional()],
         },
         "peak_schedule_cron": {
             "label": "Peak schedule (cron, UTC)",
@@ -112,6 +161,7 @@ class FeedView(SecureModelView):
         },
     }
     details_template = "channelhub/feed_details.html"
+    edit_template = "channelhub/feed_edit.html"
     empty_message = "No feeds: they are created with their integration."
 
     def get_query(self):
@@ -129,6 +179,7 @@ class FeedView(SecureModelView):
                 Integration.id,
                 Integration.name,
                 Integration.channel,
+                Integration.mode,
             )
             .join(Integration, on=(Feed.integration == Integration.id))
             .switch(Feed)
@@ -155,6 +206,14 @@ class FeedView(SecureModelView):
             .limit(limit)
         )
 
+    def next_runs(self, feed: Feed) -> list:
+        if not feed.enabled:
+            return []
+        return upcoming(feed, count=3, now=utcnow())
+
+    def preview(self, cron, interval) -> dict:
+        return schedule_preview(cron, None if interval in (None, "") else str(interval))
+
     def validate_form(self, form) -> bool:
         ok = super().validate_form(form)
         if ok and form.schedule_cron.data and form.interval_seconds.data:
@@ -163,29 +222,54 @@ class FeedView(SecureModelView):
         return ok
 
     def update_model(self, form, model: Feed) -> bool:
-        """Apply the schedule change, move `next_run_at` to match, and audit it."""
-        values = {name: form[name].data for name in EDITABLE}
-        for name in ("schedule_cron", "peak_schedule_cron"):
-            values[name] = (values[name] or "").strip() or None
-        values["enabled"] = bool(values["enabled"])
-        changes = {
-            name: {"old": getattr(model, name), "new": value}
-            for name, value in values.items()
-            if getattr(model, name) != value
-        }
-        if not changes:
-            return True
-        for name, value in values.items():
-            setattr(model, name, value)
-        if model.enabled:
-            now = utcnow()
-            model.next_run_at = next_run(model, now, now)
-        with database.atomic():
-            model.save(
-                only=[*[getattr(Feed, n) for n in EDITABLE], Feed.next_run_at, Feed.updated_at]
-            )
-            audit(actor_name(), "update", model, changes)
+        """Schedule, peak schedule and enabled, each through its audited service."""
+        actor = actor_name()
+        cron = (form.schedule_cron.data or "").strip() or None
+        interval = form.interval_seconds.data or None
+        peak = (form.peak_schedule_cron.data or "").strip() or None
+        enabled = bool(form.enabled.data)
+        try:
+            with database.atomic():
+                if (cron, interval) != (model.schedule_cron, model.interval_seconds):
+                    set_feed_schedule(model, cron=cron, interval_seconds=interval, actor=actor)
+                if peak != model.peak_schedule_cron:
+                    audit(
+                        actor,
+                        "peak_schedule",
+                        model,
+                        {"peak_schedule_cron": {"old": model.peak_schedule_cron, "new": peak}},
+                    )
+                    model.peak_schedule_cron = peak
+                    model.save(only=[Feed.peak_schedule_cron, Feed.updated_at])
+                set_feed_enabled(model, enabled, actor=actor)
+        except ProvisioningError as exc:
+            target = form.interval_seconds if interval and not cron else form.schedule_cron
+            target.errors = [*target.errors, str(exc).capitalize() + "."]
+            flash("Nothing was saved: fix the fields marked below.", "danger")
+            return False
         return True
+
+    @expose("/preview/")
+    def preview_view(self):
+        """Next run times of a schedule as it is typed (the edit form asks while you type)."""
+        result = schedule_preview(request.args.get("cron"), request.args.get("interval"))
+        macro = get_template_attribute("channelhub/macros.html", "schedule_preview")
+        return jsonify(ok=result["ok"], html=str(macro(result)))
+
+    @expose("/enabled/<int:feed_id>/", methods=("POST",))
+    def enabled_view(self, feed_id: int):
+        """Admin-only switch: a disabled feed is never scheduled (Run now still works)."""
+        if not is_admin():
+            abort(403)
+        back = safe_next(request.form.get("next"), url_for(".details_view", id=feed_id))
+        feed = Feed.get_or_none(Feed.id == feed_id)
+        if feed is None:
+            flash(f"Feed #{feed_id} does not exist.", "danger")
+            return redirect(url_for(".index_view"))
+        enabled = request.form.get("enabled") == "1"
+        if set_feed_enabled(feed, enabled, actor=actor_name()):
+            flash(f"Feed {feed.kind} is {'enabled' if enabled else 'disabled'}.", "success")
+        return redirect(back)
 
     @expose("/run/<int:feed_id>/", methods=("POST",))
     def run_now_view(self, feed_id: int):

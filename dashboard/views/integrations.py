@@ -48,14 +48,33 @@ LIST_FIELDS = (
 )
 
 
+CONFIRM_HELP = (
+    "In production, outbound feeds (accept orders, stock, shipment confirmations) "
+    "write to the channel for real."
+)
+
+
 class CreateForm(SecureForm):
     name = StringField("Name", validators=[InputRequired(), Length(max=200)])
     mode = select_field("Mode", MODES, default=Mode.TEST.value)
+    confirm_production = BooleanField("Yes, use production mode", description=CONFIRM_HELP)
 
 
 class EditForm(SecureForm):
     mode = select_field("Mode", MODES)
     enabled = BooleanField("Enabled", description="A disabled integration runs no feeds.")
+    confirm_production = BooleanField("Yes, switch to production", description=CONFIRM_HELP)
+
+
+def production_confirmed(form, current_mode: str) -> bool:
+    """Switching to production must be confirmed: the checkbox, checked, in the same POST."""
+    switching = form.mode.data == Mode.PRODUCTION.value and current_mode != Mode.PRODUCTION.value
+    if switching and not form.confirm_production.data:
+        form.confirm_production.errors = [
+            "Tick this box to confirm: production mode writes to the channel."
+        ]
+        return False
+    return True
 
 
 def _name(view, context, model, name) -> Markup:
@@ -172,7 +191,7 @@ class IntegrationView(SecureModelView):
         form = CreateForm(posted)
         settings = sf.build_settings_form(specs, posted)
         problems: list[str] = []
-        if posted is not None and form.validate():
+        if posted is not None and form.validate() and production_confirmed(form, Mode.TEST.value):
             try:
                 integration = create_integration(
                     channel,
@@ -219,7 +238,7 @@ class IntegrationView(SecureModelView):
             specs, posted, current, sf.secret_states(sf.secret_names(specs), set_at)
         )
         problems: list[str] = []
-        if posted is not None and form.validate():
+        if posted is not None and form.validate() and production_confirmed(form, integration.mode):
             saved = self._save_edit(integration, specs, form, settings, problems)
             if saved is not None:
                 return saved

@@ -43,7 +43,7 @@ def test_posts_need_a_login_and_change_nothing(client, feed):
 
 def test_login_page_healthz_and_assets_are_public(client):
     assert client.get("/login").status_code == 200
-    assert client.get("/healthz").get_json() == {"database": "ok"}
+    assert client.get("/healthz").get_json() == {"database": "ok", "broker": "in-process"}
     for asset in (
         "/static/channelhub.css",
         "/admin/static/bootstrap/bootstrap4/css/bootstrap.min.css",

@@ -17,7 +17,7 @@ from models import ExecutionStatus
 
 def rows(html: str) -> list[str]:
     body = html.split("<tbody", 1)[-1] if "<tbody" in html else html
-    return re.findall(r'<td class="col-id">\s*(\d+)\s*</td>', body)
+    return re.findall(r'<td class="col-id">\s*(?:<a [^>]*>)?(\d+)(?:</a>)?\s*</td>', body)
 
 
 def test_ops_lists_executions_newest_first(ops_client, feed):

@@ -89,7 +89,8 @@ def test_admin_changes_a_schedule_and_next_run_follows(admin_client, feed):
     assert feed.schedule_cron == "0 3 * * *"
     assert (feed.next_run_at.hour, feed.next_run_at.minute) == (3, 0)
     audit = AuditLog.select().order_by(AuditLog.id.desc()).first()
-    assert audit.changes["schedule_cron"] == {"old": None, "new": "0 3 * * *"}
+    assert (audit.action, audit.actor) == ("schedule", "dashboard:alice")
+    assert audit.changes["schedule"] == {"old": "every 300 s", "new": "cron 0 3 * * * (UTC)"}
 
 
 def test_a_bad_cron_is_refused_next_to_the_field(admin_client, feed):
@@ -112,3 +113,66 @@ def test_cron_and_interval_together_are_refused(admin_client, feed):
 
     assert "not both" in response.get_data(as_text=True)
     assert Feed.get_by_id(feed.id).schedule_cron is None
+
+
+def test_the_feed_page_shows_mode_and_the_next_three_runs(ops_client, feed):
+    html = ops_client.get(f"/admin/feed/details/?id={feed.id}").get_data(as_text=True)
+
+    runs = html.split('id="next-runs"', 1)[1].split("</td>", 1)[0]
+    assert runs.count("<li>") == 3 and "UTC" in runs
+    assert 'badge-warning ch-badge">test' in html
+    assert 'id="toggle-enabled"' not in html  # ops cannot switch it off
+    listing = ops_client.get("/admin/feed/").get_data(as_text=True)
+    assert 'td class="col-mode"' in listing and 'ch-badge">test' in listing
+
+
+def test_schedule_preview_while_typing(ops_client, db):
+    data = ops_client.get("/admin/feed/preview/?cron=0+6+*+*+*&interval=").get_json()
+    assert data["ok"] and data["html"].count("<li>") == 3 and "06:00 UTC" in data["html"]
+
+    data = ops_client.get("/admin/feed/preview/?cron=every+day&interval=").get_json()
+    assert not data["ok"] and "is not a cron expression" in data["html"]
+    data = ops_client.get("/admin/feed/preview/?cron=&interval=abc").get_json()
+    assert "whole number of seconds" in data["html"]
+    data = ops_client.get("/admin/feed/preview/?cron=*+*+*+*+*&interval=60").get_json()
+    assert "not both" in data["html"]
+
+
+def test_the_edit_form_previews_the_current_schedule(admin_client, feed):
+    html = admin_client.get(f"/admin/feed/edit/?id={feed.id}").get_data(as_text=True)
+
+    preview = html.split('id="schedule-preview"', 1)[1].split("</ol>", 1)[0]
+    assert preview.count("<li>") == 3
+    assert 'data-preview-url="/admin/feed/preview/"' in html
+
+
+def test_an_interval_below_the_minimum_is_refused_with_the_cli_words(admin_client, feed):
+    response = edit(admin_client, feed, enabled="y", schedule_cron="", interval_seconds="5")
+
+    assert "The interval must be at least 10 seconds." in response.get_data(as_text=True)
+    assert Feed.get_by_id(feed.id).interval_seconds == 300
+
+
+def test_admin_disables_and_enables_a_feed(admin_client, feed):
+    token = page_csrf(admin_client)
+    admin_client.post(f"/admin/feed/enabled/{feed.id}/", data={"csrf_token": token, "enabled": "0"})
+
+    disabled = Feed.get_by_id(feed.id)
+    assert disabled.enabled is False and disabled.next_run_at is None
+    html = admin_client.get(f"/admin/feed/details/?id={feed.id}").get_data(as_text=True)
+    assert "disabled: not scheduled" in html and ">Enable<" in html
+
+    admin_client.post(f"/admin/feed/enabled/{feed.id}/", data={"csrf_token": token, "enabled": "1"})
+    assert Feed.get_by_id(feed.id).next_run_at is not None
+    actions = [a.action for a in AuditLog.select().where(AuditLog.model == "Feed")]
+    assert actions == ["disable", "enable"]
+
+
+def test_ops_cannot_disable_a_feed(ops_client, feed):
+    response = ops_client.post(
+        f"/admin/feed/enabled/{feed.id}/",
+        data={"csrf_token": page_csrf(ops_client), "enabled": "0"},
+    )
+
+    assert response.status_code == 403
+    assert Feed.get_by_id(feed.id).enabled is True

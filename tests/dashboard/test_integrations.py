@@ -156,9 +156,11 @@ def test_a_duplicate_name_is_reported_on_the_name(admin_client, integration):
     assert Integration.select().count() == 1
 
 
-def edit(client, integration, mode="test", enabled="y", **settings):
+def edit(client, integration, mode="test", enabled="y", confirm_production="", **settings):
     data = form_data(client, **settings)
     data["mode"] = mode
+    if confirm_production:
+        data["confirm_production"] = confirm_production
     if enabled:
         data["enabled"] = enabled
     return client.post(f"/admin/integration/edit/?id={integration.id}", data=data)
@@ -197,7 +199,9 @@ def test_a_new_secret_replaces_the_old_one(admin_client, integration):
 
 
 def test_mode_and_enabled_are_changed_and_audited(admin_client, integration):
-    response = edit(admin_client, integration, mode="production", enabled="", **VALID)
+    response = edit(
+        admin_client, integration, mode="production", confirm_production="y", enabled="", **VALID
+    )
 
     assert response.status_code == 302
     integration = Integration.get_by_id(integration.id)
@@ -208,7 +212,11 @@ def test_mode_and_enabled_are_changed_and_audited(admin_client, integration):
 
 def test_an_invalid_edit_saves_nothing(admin_client, integration):
     response = edit(
-        admin_client, integration, mode="production", **{**VALID, "email_errors_to": "not-mail"}
+        admin_client,
+        integration,
+        mode="production",
+        confirm_production="y",
+        **{**VALID, "email_errors_to": "not-mail"},
     )
 
     assert "not an email address" in field_group(response.get_data(as_text=True), "email_errors_to")
@@ -234,3 +242,33 @@ def test_admin_deletes_an_integration_without_orders(admin_client, integration):
     assert response.status_code == 302
     assert Integration.select().count() == 0
     assert AuditLog.select().where(AuditLog.action == "delete").count() == 1
+
+
+def test_creating_in_production_needs_the_confirmation(admin_client, db):
+    response = create(admin_client, mode="production", **VALID)
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Tick this box to confirm" in html
+    assert 'id="confirm-production">' in html and "ch-confirm d-none" not in html
+    assert Integration.select().count() == 0
+
+    data = form_data(admin_client, **VALID)
+    data.update(name="Shop", mode="production", confirm_production="y")
+    response = admin_client.post("/admin/integration/new/?channel=mirakl", data=data)
+    assert response.status_code == 302
+    assert Integration.get(Integration.name == "Shop").mode == "production"
+
+
+def test_switching_to_production_without_confirming_changes_nothing(admin_client, integration):
+    response = edit(admin_client, integration, mode="production", **VALID)
+
+    assert "Tick this box to confirm" in response.get_data(as_text=True)
+    assert Integration.get_by_id(integration.id).mode == "test"
+
+
+def test_the_confirmation_is_hidden_until_production_is_chosen(admin_client, integration):
+    html = admin_client.get(f"/admin/integration/edit/?id={integration.id}").get_data(as_text=True)
+
+    assert 'class="ch-confirm d-none" id="confirm-production"' in html
+    assert 'data-production-from="test"' in html

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -51,15 +52,22 @@ def test_ops_lists_and_searches_orders(ops_client, integration, order):
     assert "MK-1001-A" in html and "MK-2002-B" not in html
 
 
-def test_search_is_an_exact_indexed_match(ops_client, integration, order):
+def test_search_matches_part_of_an_id_and_short_terms_exactly(ops_client, integration, order):
+    make_order(integration, "MK-2002-B")
+
+    html = ops_client.get("/admin/order/?search=+1001-a+").get_data(as_text=True)
+    assert "MK-1001-A" in html and "MK-2002-B" not in html
+
     with QueryCount() as queries:
-        html = ops_client.get("/admin/order/?search=+MK-1001-A+").get_data(as_text=True)
-    assert "MK-1001-A" in html
+        html = ops_client.get("/admin/order/?search=MK").get_data(as_text=True)
+    assert "Nothing matches" in html  # two characters: exact match only
     assert not any("LIKE" in sql.upper() for sql in queries.statements)
 
-    html = ops_client.get("/admin/order/?search=1001").get_data(as_text=True)
+
+def test_search_takes_like_wildcards_literally(ops_client, integration, order):
+    html = ops_client.get("/admin/order/?search=MK-%25").get_data(as_text=True)
+
     assert "MK-1001-A" not in html
-    assert "Nothing matches" in html
 
 
 def test_filters_by_status_and_integration(ops_client, integration, order):
@@ -93,7 +101,7 @@ def test_details_show_lines_attributes_and_executions(ops_client, order):
     assert ":MiraklOrderMessage" in html
     assert "Please gift wrap &lt;3" in html
     assert "Engraved pen" in html and "SKU-2" in html and "CH-2" in html
-    assert "&#34;text&#34;: &#34;For Grace&#34;" in html
+    assert '<span class="text-muted">text:</span> <span class="ch-pre">For Grace</span>' in html
     assert "12.50" in html
     assert "Ada Lovelace" in html
     assert "DPD" in html and "TRK-998877" in html
@@ -105,3 +113,25 @@ def test_details_show_lines_attributes_and_executions(ops_client, order):
 def test_orders_are_read_only_even_for_admins(admin_client, order):
     assert admin_client.get("/admin/order/new/").status_code == 302
     assert admin_client.get(f"/admin/order/edit/?id={order.id}").status_code == 302
+
+
+def test_the_list_shows_the_channel_and_links_the_order(ops_client, integration, order):
+    html = ops_client.get("/admin/order/").get_data(as_text=True)
+
+    assert re.search(r'<td class="col-channel">\s*mirakl\s*</td>', html)
+    assert f'href="/admin/order/details/?id={order.id}">MK-1001-A<' in html
+
+
+def test_filter_by_import_date(ops_client, integration, order):
+    day = order.imported_at.strftime("%Y-%m-%d")
+    html = ops_client.get(
+        "/admin/order/",
+        query_string={"flt0_imported_utc_between": f"{day} 00:00:00 to {day} 23:59:59"},
+    ).get_data(as_text=True)
+    assert "MK-1001-A" in html
+
+    html = ops_client.get(
+        "/admin/order/",
+        query_string={"flt0_imported_utc_between": "2001-01-01 00:00:00 to 2001-01-02 00:00:00"},
+    ).get_data(as_text=True)
+    assert "MK-1001-A" not in html

@@ -78,7 +78,7 @@ def test_empty_pages_say_so(admin_client, db):
         ("/admin/integration/", "No integration yet."),
         ("/admin/feed/", "No feeds"),
         ("/admin/executionevent/", "No events recorded."),
-        ("/admin/", "No unresolved errors."),
+        ("/admin/", "Feeds appear here once an admin adds an integration"),
     ]:
         assert text in admin_client.get(path).get_data(as_text=True), path
 
