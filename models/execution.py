@@ -55,6 +55,8 @@ class FeedExecution(BaseModel):
             (("integration", "queued_at"), False),
             (("kind", "queued_at"), False),
             (("queued_at",), False),
+            (("status", "queued_at"), False),  # migration 0004
+            (("feed", "status", "finished_at"), False),  # migration 0004
         )
 
     def __str__(self) -> str:
@@ -115,6 +117,7 @@ class ExecutionEvent(BaseModel):
             (("severity", "resolved_at", "id"), False),
             (("integration", "severity", "mailed_at"), False),
             (("record_ref",), False),
+            (("integration", "id"), False),  # migration 0004 (+ a partial index on unresolved errors)
         )
 
 

@@ -44,6 +44,8 @@ class Order(BaseModel):
             (("status", "dispatched_at"), False),
             (("imported_at",), False),
             (("channel_order_id",), False),
+            (("status", "id"), False),  # migration 0004 (+ pg_trgm on channel_order_id)
+            (("integration", "id"), False),  # migration 0004
         )
 
     def __str__(self) -> str:
