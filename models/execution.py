@@ -117,7 +117,7 @@ class ExecutionEvent(BaseModel):
             (("severity", "resolved_at", "id"), False),
             (("integration", "severity", "mailed_at"), False),
             (("record_ref",), False),
-            (("integration", "id"), False),  # migration 0004 (+ a partial index on unresolved errors)
+            (("integration", "id"), False),  # migration 0004 (+ partial: unresolved errors)
         )
 
 
