@@ -5,9 +5,9 @@ from __future__ import annotations
 import pycountry
 
 
-def alpha2(code: str | None) -> str:
+def alpha2(code: object) -> str:
     """ISO 3166-1 alpha-2 for an alpha-2 or alpha-3 code ('' when unknown)."""
-    if not code:
+    if not code or not isinstance(code, str):
         return ""
     text = code.strip().upper()
     if text == "UK":
