@@ -28,6 +28,23 @@ class FeedSpec:
     enabled: bool = True
 
 
+# The feeds of a web shop that owns its catalogue (Magento, Shopify, PrestaShop): products and
+# their images come in, orders come in and are followed, stock is imported once at set-up or
+# go-live (run by hand; afterwards the OMS owns it), then pushed and checked nightly, and
+# shipments are confirmed. A shop with more to offer adds its own feeds after these.
+SHOP_FEEDS = (
+    FeedSpec("import_new_products", interval_seconds=3600),
+    FeedSpec("update_products", cron="0 2 * * *"),
+    FeedSpec("import_product_images", interval_seconds=3600),
+    FeedSpec("import_new_orders", interval_seconds=600),
+    FeedSpec("update_orders", interval_seconds=1800),
+    FeedSpec("import_stock_levels", interval_seconds=86400, enabled=False),
+    FeedSpec("export_stock_levels", interval_seconds=900),
+    FeedSpec("stock_check", cron="30 3 * * *"),
+    FeedSpec("confirm_shipments", interval_seconds=900),
+)
+
+
 @dataclass(frozen=True)
 class FeedSchedule:
     """A feed's timing when the channel's settings decide it (e.g. M&S volume levels).

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+
+from channels.errors import ChannelProblem
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,12 @@ class Shipment:
     lines: tuple[OrderLineRecord, ...] = ()
     done_steps: tuple[str, ...] = ()  # steps already confirmed by an earlier attempt
 
+    def missing_tracking(self) -> list[str]:
+        """``carrier`` and/or ``tracking number`` when blank, for the channels that refuse a
+        dispatch without both and whose error must say which one to add."""
+        wanted = (("carrier", self.carrier), ("tracking number", self.tracking_number))
+        return [name for name, value in wanted if not (value or "").strip()]
+
 
 @dataclass
 class Page:
@@ -84,6 +93,23 @@ class Page:
     records: list[Any]
     next_position: Any = None
     problems: list[Exception] = field(default_factory=list)  # record-level, already classified
+
+    @classmethod
+    def mapped(
+        cls,
+        payloads: Iterable[Any],
+        read: Callable[[Any], Any],
+        catch: type[ChannelProblem] = ChannelProblem,
+    ) -> Page:
+        """What ``read`` makes of each payload; one it refuses with ``catch`` becomes a problem
+        of the page, so a bad record is reported and the others still go through."""
+        page = cls(records=[])
+        for payload in payloads:
+            try:
+                page.records.append(read(payload))
+            except catch as problem:
+                page.problems.append(problem)
+        return page
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import math
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 
 class TokenBucket:
@@ -45,6 +46,11 @@ class TokenBucket:
 
     def as_dict(self) -> dict[str, float | int]:
         return {"rate_per_second": self.rate_per_second, "burst": self.burst}
+
+
+def bucket_for(limit: dict[str, Any] | None) -> TokenBucket | None:
+    """The bucket of an account's ``rate_limit`` setting (None: no limit)."""
+    return TokenBucket(limit["rate_per_second"], limit["burst"]) if limit else None
 
 
 def retry_after_header(wait_seconds: float) -> str:

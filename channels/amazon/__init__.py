@@ -302,13 +302,7 @@ class Connector(BaseConnector):
             "FulfillmentChannels": "MFN",
         }
         for payloads in self.client.order_pages(filters, restricted=False):
-            page = Page(records=[])
-            for payload in payloads:
-                try:
-                    page.records.append(mapping.status_from_payload(payload))
-                except ChannelProblem as problem:
-                    page.problems.append(problem)
-            yield page
+            yield Page.mapped(payloads, mapping.status_from_payload)
         watermark = max(since, before - dt.timedelta(seconds=spec.CURSOR_OVERLAP_SECONDS))
         yield Page(records=[], next_position={"updated_after": watermark.isoformat()})
 

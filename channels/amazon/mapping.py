@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from functools import partial
 from typing import Any
 
+from channels import fields
 from channels.countries import alpha2
 from channels.errors import Error, PayloadError
 from channels.records import Address, OrderLineRecord, OrderRecord, OrderStatusRecord, Shipment
-from channels.settings_spec import parse_utc
 
 from . import settings as spec
 from .customisation import Customisation
@@ -46,24 +47,8 @@ def fail(ref: str | None, problem: str) -> PayloadError:
     )
 
 
-def _text(payload: Mapping, key: str, ref: str | None) -> str:
-    value = payload.get(key)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        raise fail(ref, f"'{key}' is missing")
-    if not isinstance(value, str):
-        raise fail(ref, f"'{key}' should be text, got {type(value).__name__}")
-    return value.strip()
-
-
-def date(value: Any, key: str, ref: str | None) -> dt.datetime | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise fail(ref, f"'{key}' should be an ISO 8601 date")
-    try:
-        return parse_utc(value)
-    except ValueError:
-        raise fail(ref, f"'{key}' is not an ISO 8601 date: {value[:40]!r}") from None
+_text = partial(fields.text, fail=fail, numbers=False)
+date = partial(fields.date, fail=fail, kind="an ISO 8601 date")
 
 
 def purchase_date(payload: Any) -> dt.datetime | None:
@@ -83,14 +68,7 @@ def money(value: Any, key: str, ref: str | None) -> tuple[Decimal | None, str | 
     amount = value.get("Amount")
     if amount is None:
         return None, value.get("CurrencyCode")
-    if isinstance(amount, bool):
-        raise fail(ref, f"'{key}.Amount' should be a number")
-    try:
-        number = Decimal(str(amount))
-    except InvalidOperation:
-        raise fail(ref, f"'{key}.Amount' should be a number, got {str(amount)[:40]!r}") from None
-    if not number.is_finite():
-        raise fail(ref, f"'{key}.Amount' should be a finite number")
+    number = fields.decimal(amount, f"{key}.Amount", ref, fail=fail, places=None)
     currency = value.get("CurrencyCode")
     return number, str(currency)[:3] if currency else None
 
@@ -150,15 +128,6 @@ def concatenated_sku(seller_sku: str, extras: ItemExtras, labels: Sequence[str])
     return "-".join([seller_sku, *parts])
 
 
-def _quantity(value: Any, ref: str | None, item_id: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        got = str(value)[:40]
-        raise fail(ref, f"item {item_id}: QuantityOrdered should be a whole number, got {got!r}")
-    if value <= 0:
-        raise fail(ref, f"item {item_id}: QuantityOrdered should be positive, got {value}")
-    return value
-
-
 def line_from_item(
     item: Any, ref: str | None, extras: ItemExtras, level: str, sku_labels: Sequence[str]
 ) -> OrderLineRecord:
@@ -168,7 +137,8 @@ def line_from_item(
     seller_sku = item.get("SellerSKU")
     if not isinstance(seller_sku, str) or not seller_sku.strip():
         raise fail(ref, f"item {item_id} has no SellerSKU")
-    quantity = _quantity(item.get("QuantityOrdered"), ref, item_id)
+    quantity = fields.quantity(item.get("QuantityOrdered"), f"item {item_id}: QuantityOrdered",
+                               ref, fail=fail, floats=False)
     total, _ = money(item.get("ItemPrice"), "ItemPrice", ref)
     unit = (total / quantity).quantize(Decimal("0.01")) if total is not None else None
     return OrderLineRecord(
@@ -298,8 +268,7 @@ def iso_millis(value: dt.datetime) -> str:
 
 def shipment_body(shipment: Shipment, marketplace_id: str) -> dict[str, Any]:
     """confirmShipment body; a shipment without carrier or tracking is refused before sending."""
-    wanted = (("carrier", shipment.carrier), ("tracking number", shipment.tracking_number))
-    missing = [name for name, value in wanted if not (value or "").strip()]
+    missing = shipment.missing_tracking()
     if missing:
         raise Error(
             f"order {shipment.channel_order_id} not confirmed to Amazon: the "

@@ -285,8 +285,7 @@ def shipped_order(shipment: Shipment) -> dict[str, Any]:
     without them and the error says which one is missing.
     """
     order_id = shipment.channel_order_id
-    fields = (("carrier", shipment.carrier), ("tracking number", shipment.tracking_number))
-    missing = [label for label, value in fields if not (value or "").strip()]
+    missing = shipment.missing_tracking()
     if missing:
         raise Error(
             f"order {order_id} not confirmed to CDiscount: the {' and the '.join(missing)} "

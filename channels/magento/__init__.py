@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterator, Mapping
+from functools import partial
 from typing import Any
 
 from channels.base import Connector as BaseConnector
@@ -191,13 +192,7 @@ class Connector(BaseConnector):
             page_size=ORDER_PAGE_SIZE,
             fields=STATUS_FIELDS,
         ):
-            page = Page(records=[])
-            for payload in items:
-                try:
-                    page.records.append(mapping.status_from_payload(payload))
-                except PayloadError as problem:
-                    page.problems.append(problem)
-            yield page
+            yield Page.mapped(items, mapping.status_from_payload, PayloadError)
         watermark = started - dt.timedelta(seconds=CURSOR_OVERLAP_SECONDS)
         yield Page(records=[], next_position={"updated_since": watermark.isoformat()})
 
@@ -230,18 +225,13 @@ class Connector(BaseConnector):
             after=after,
             page_size=PRODUCT_PAGE_SIZE,
         )
+        read = partial(
+            catalogue.product_from_payload,
+            media_base=self.client.media_base,
+            barcode_attribute=barcode,
+        )
         for items, last in read_ahead(pages):
-            page = Page(records=[])
-            for payload in items:
-                try:
-                    page.records.append(
-                        catalogue.product_from_payload(
-                            payload, media_base=self.client.media_base, barcode_attribute=barcode
-                        )
-                    )
-                except PayloadError as problem:
-                    page.problems.append(problem)
-            yield page, last
+            yield Page.mapped(items, read, PayloadError), last
 
     def new_products(self, cursor: Mapping[str, Any]) -> Iterator[Page]:
         """Products with an id above the last one imported (ids only grow in Magento)."""
@@ -277,13 +267,7 @@ class Connector(BaseConnector):
             after="",
             page_size=STOCK_PAGE_SIZE,
         ):
-            page = Page(records=[])
-            for payload in items:
-                try:
-                    page.records.append(catalogue.stock_from_payload(payload))
-                except PayloadError as problem:
-                    page.problems.append(problem)
-            yield page
+            yield Page.mapped(items, catalogue.stock_from_payload, PayloadError)
 
     def export_stock(self, updates: list[StockUpdate]) -> list[ChannelProblem]:
         """Source items in batches of 20 (the web API's list limit). A batch is saved all or

@@ -8,13 +8,14 @@ whose ``file`` is relative to ``<base URL>/pub/media/catalog/product``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
+from channels import fields
 from channels.errors import PayloadError
 from channels.records import ProductRecord, StockRecord, StockUpdate
 
-from .mapping import parse_date
+from .mapping import date_field
 from .settings import NO_STOCK_TYPES
 
 
@@ -41,29 +42,8 @@ def _fail(payload: Any, problem: str) -> PayloadError:
     )
 
 
-def _decimal(value: Any, key: str, owner: Any, places: str) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise _fail(owner, f"'{key}' should be a number")
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        raise _fail(owner, f"'{key}' should be a number, got {str(value)[:40]!r}") from None
-    if not number.is_finite():
-        raise _fail(owner, f"'{key}' should be a finite number")
-    return number.quantize(Decimal(places))
-
-
-def _date(value: Any, key: str, owner: Any):
-    if value in (None, ""):
-        return None
-    if not isinstance(value, str):
-        raise _fail(owner, f"'{key}' should be a date")
-    try:
-        return parse_date(value)
-    except ValueError:
-        raise _fail(owner, f"'{key}' is not a date: {value[:40]!r}") from None
+_decimal = partial(fields.decimal, fail=_fail, blank=True)
+_date = partial(date_field, fail=_fail)
 
 
 def custom_attributes(payload: Mapping[str, Any]) -> dict[str, Any]:
@@ -114,8 +94,8 @@ def product_from_payload(
         sku=sku.strip(),
         name=str(payload.get("name") or "")[:500],
         barcode=str(barcode)[:64] if barcode not in (None, "") else None,
-        weight=_decimal(payload.get("weight"), "weight", payload, "0.001"),
-        price=_decimal(payload.get("price"), "price", payload, "0.01"),
+        weight=_decimal(payload.get("weight"), "weight", payload, places="0.001"),
+        price=_decimal(payload.get("price"), "price", payload, places="0.01"),
         active=payload.get("status") in (1, "1"),
         created_at=_date(payload.get("created_at"), "created_at", payload),
         updated_at=_date(payload.get("updated_at"), "updated_at", payload),

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
+from channels import fields
 from channels.countries import alpha2
 from channels.errors import Info, MappingError, PayloadError
 from channels.records import Address, OrderLineRecord, OrderRecord, OrderStatusRecord, Shipment
@@ -42,6 +43,10 @@ def parse_date(value: str) -> dt.datetime:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.UTC)
     return parsed.astimezone(dt.UTC)
+
+
+# A date field of an order or a product: empty is none, and Magento's own format is accepted.
+date_field = partial(fields.date, blank=True, parse=parse_date, kind="a date")
 
 
 def order_ref(payload: Any) -> str | None:
@@ -67,37 +72,9 @@ def _fail(payload: Any, problem: str) -> PayloadError:
     )
 
 
-def _date(value: Any, key: str, owner: Any) -> dt.datetime | None:
-    if value in (None, ""):
-        return None
-    if not isinstance(value, str):
-        raise _fail(owner, f"'{key}' should be a date")
-    try:
-        return parse_date(value)
-    except ValueError:
-        raise _fail(owner, f"'{key}' is not a date: {value[:40]!r}") from None
-
-
-def _money(value: Any, key: str, owner: Any) -> Decimal | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise _fail(owner, f"'{key}' should be a number")
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        raise _fail(owner, f"'{key}' should be a number, got {str(value)[:40]!r}") from None
-    if not amount.is_finite():
-        raise _fail(owner, f"'{key}' should be a finite number")
-    return amount.quantize(Decimal("0.01"))
-
-
-def _quantity(value: Any, owner: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | float) or int(value) != value:
-        raise _fail(owner, f"item quantity should be a whole number, got {str(value)[:40]!r}")
-    if value <= 0:
-        raise _fail(owner, f"item quantity should be positive, got {value}")
-    return int(value)
+_date = partial(date_field, fail=_fail)
+_money = partial(fields.money, fail=_fail)
+_quantity = partial(fields.quantity, fail=_fail)
 
 
 def address_from_payload(payload: Any) -> Address | None:
@@ -189,7 +166,7 @@ def line_from_item(item: Mapping[str, Any], order: Any) -> OrderLineRecord:
     return OrderLineRecord(
         channel_line_id=str(item["item_id"]),
         channel_sku=sku,
-        quantity=_quantity(item.get("qty_ordered"), order),
+        quantity=_quantity(item.get("qty_ordered"), "item quantity", order),
         unit_price=_money(price, "price_incl_tax", order),
         name=str(item.get("name") or "")[:500],
         line_type="textual",

@@ -4,42 +4,26 @@ from __future__ import annotations
 
 import re
 
-from channels.base import FeedSpec
+from channels.base import SHOP_FEEDS
+from channels.method_map import MethodMap
 from channels.settings_spec import EMAIL_ERRORS_TO, Setting
 
 _CODE = re.compile(r"^[A-Za-z0-9_]+$")
 
 
-def parse_method_map(text: str | None) -> dict[str, str]:
-    """``shop_method=OMS method`` pairs separated by commas, semicolons or new lines.
-
-    Raises ValueError naming the first entry it cannot read.
-    """
-    methods: dict[str, str] = {}
-    for entry in re.split(r"[,;\n]", text or ""):
-        entry = entry.strip()
-        if not entry:
-            continue
-        shop_method, sep, oms_method = (part.strip() for part in entry.partition("="))
-        if not sep or not shop_method or not oms_method:
-            raise ValueError(f"'{entry}' is not shop_method=OMS method")
-        if not _CODE.match(shop_method):
-            raise ValueError(
-                f"'{shop_method}' is not a Magento method code such as "
-                "flatrate_flatrate (carrier_method)"
-            )
-        if methods.get(shop_method, oms_method) != oms_method:
-            raise ValueError(f"'{shop_method}' is mapped twice")
-        methods[shop_method] = oms_method
-    return methods
+def _method_code_problem(shop_method: str) -> str | None:
+    if _CODE.match(shop_method):
+        return None
+    return (
+        f"'{shop_method}' is not a Magento method code such as flatrate_flatrate (carrier_method)"
+    )
 
 
-def validate_method_map(value: str) -> str | None:
-    try:
-        parse_method_map(value)
-    except ValueError as exc:
-        return str(exc)
-    return None
+METHOD_MAP = MethodMap(
+    malformed="'{entry}' is not shop_method=OMS method", check_shop=_method_code_problem
+)
+parse_method_map = METHOD_MAP.parse
+validate_method_map = METHOD_MAP.validate
 
 
 def validate_base_url(value: str) -> str | None:
@@ -96,10 +80,7 @@ SETTINGS = (
         validator=code_validator("default or fr"),
         help="The store view whose names and prices are read (default, or e.g. fr).",
     ),
-    Setting(
-        "shipping_method_map",
-        "Shipping method map",
-        validator=validate_method_map,
+    METHOD_MAP.setting(
         help="Magento shipping method = OMS shipping method, comma-separated, e.g. "
         "flatrate_flatrate=STANDARD, tablerate_bestway=EXPRESS. A carrier code alone "
         "(flatrate=STANDARD) covers all its methods. An order with another method is not "
@@ -146,18 +127,7 @@ SETTINGS = (
     EMAIL_ERRORS_TO,
 )
 
-FEEDS = (
-    FeedSpec("import_new_products", interval_seconds=3600),
-    FeedSpec("update_products", cron="0 2 * * *"),
-    FeedSpec("import_product_images", interval_seconds=3600),
-    FeedSpec("import_new_orders", interval_seconds=600),
-    FeedSpec("update_orders", interval_seconds=1800),
-    # Run by hand once at set-up or go-live; afterwards the OMS owns stock.
-    FeedSpec("import_stock_levels", interval_seconds=86400, enabled=False),
-    FeedSpec("export_stock_levels", interval_seconds=900),
-    FeedSpec("stock_check", cron="30 3 * * *"),
-    FeedSpec("confirm_shipments", interval_seconds=900),
-)
+FEEDS = SHOP_FEEDS
 
 PRODUCT_PAGE_SIZE = 300  # the web API's maximum page size when input limits are on
 ORDER_PAGE_SIZE = 100

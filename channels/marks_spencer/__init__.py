@@ -10,7 +10,6 @@ from typing import Any
 
 from channels.base import Connector as BaseConnector
 from channels.base import FeedSchedule, ReleaseBatch
-from channels.errors import ChannelProblem
 from channels.records import Page, Shipment
 from channels.settings_spec import parse_utc
 
@@ -82,13 +81,7 @@ class Connector(BaseConnector):
         if since:
             filters["updated_from"] = _iso(parse_utc(since))
         for payloads in self.client.iter_order_pages(**filters):
-            page = Page(records=[])
-            for payload in payloads:
-                try:
-                    page.records.append(map_one(payload))
-                except ChannelProblem as problem:
-                    page.problems.append(problem)
-            yield page
+            yield Page.mapped(payloads, map_one)
         watermark = started - dt.timedelta(seconds=CURSOR_OVERLAP_SECONDS)
         yield Page(records=[], next_position={"updated_from": watermark.isoformat()})
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
+from channels import fields
 from channels.countries import alpha2
 from channels.errors import Error, PayloadError
 from channels.records import Address, OrderLineRecord, OrderRecord, OrderStatusRecord, Shipment
-from channels.settings_spec import parse_utc
 
 from .settings import CANCELLED_STATUSES, OPEN_STATUS
 
@@ -34,51 +34,10 @@ def _fail(payload: Any, problem: str) -> PayloadError:
     )
 
 
-def _text(payload: Mapping, key: str, owner: Any, *, required: bool = True) -> str:
-    value = payload.get(key)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            raise _fail(owner, f"'{key}' is missing")
-        return ""
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise _fail(owner, f"'{key}' should be text, got {type(value).__name__}")
-    return str(value).strip()
-
-
-def _money(value: Any, key: str, owner: Any) -> Decimal | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise _fail(owner, f"'{key}' should be a number")
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        raise _fail(owner, f"'{key}' should be a number, got {str(value)[:40]!r}") from None
-    if not amount.is_finite():
-        raise _fail(owner, f"'{key}' should be a finite number")
-    return amount.quantize(Decimal("0.01"))
-
-
-def _date(value: Any, key: str, owner: Any, *, required: bool = False) -> dt.datetime | None:
-    if value is None:
-        if required:
-            raise _fail(owner, f"'{key}' is missing")
-        return None
-    if not isinstance(value, str):
-        raise _fail(owner, f"'{key}' should be an ISO date")
-    try:
-        return parse_utc(value)
-    except ValueError:
-        raise _fail(owner, f"'{key}' is not an ISO date: {value[:40]!r}") from None
-
-
-def _quantity(value: Any, owner: Any) -> int:
-    whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
-    if isinstance(value, bool) or not whole:
-        raise _fail(owner, f"line quantity should be a whole number, got {str(value)[:40]!r}")
-    if value <= 0:
-        raise _fail(owner, f"line quantity should be positive, got {value}")
-    return int(value)
+_text = partial(fields.text, fail=_fail)
+_money = partial(fields.money, fail=_fail)
+_date = partial(fields.date, fail=_fail)
+_quantity = partial(fields.quantity, fail=_fail)
 
 
 def _name(payload: Mapping) -> str:
@@ -122,7 +81,7 @@ def line_from_payload(payload: Any, order: Any) -> OrderLineRecord:
     return OrderLineRecord(
         channel_line_id=f"{order_ref(order)}-{number}",
         channel_sku=_text(payload, "sku", order),
-        quantity=_quantity(payload.get("quantity"), order),
+        quantity=_quantity(payload.get("quantity"), "line quantity", order),
         unit_price=_money(payload.get("unit_price"), "unit_price", order),
         name=str(payload.get("description") or "")[:500],
         line_type="textual",
@@ -183,11 +142,7 @@ def status_from_payload(payload: Any) -> OrderStatusRecord:
 
 def dispatch_body(shipment: Shipment) -> dict[str, str]:
     """The dispatch confirmation; M&S needs both carrier and tracking number."""
-    carrier = (shipment.carrier or "").strip()
-    tracking = (shipment.tracking_number or "").strip()
-    missing = [
-        name for name, value in (("carrier", carrier), ("tracking number", tracking)) if not value
-    ]
+    missing = shipment.missing_tracking()
     if missing:
         raise Error(
             f"order {shipment.channel_order_id} was not confirmed to M&S: the dispatch has no "
@@ -197,7 +152,7 @@ def dispatch_body(shipment: Shipment) -> dict[str, str]:
             details={"missing": missing},
         )
     return {
-        "carrier": carrier,
-        "tracking_number": tracking,
+        "carrier": (shipment.carrier or "").strip(),
+        "tracking_number": (shipment.tracking_number or "").strip(),
         "dispatched_at": shipment.shipped_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterator, Mapping
+from functools import partial
 from typing import Any
 
 from channels.base import Connector as BaseConnector
@@ -44,13 +45,9 @@ class Connector(BaseConnector):
         body = self.client.list_orders(
             offset=offset, limit=limit, order_state_codes="WAITING_ACCEPTANCE"
         )
-        page = Page(records=[])
-        for payload in body["orders"]:
-            try:
-                page.records.append(mapping.order_from_payload(payload, require_address=False))
-            except ChannelProblem as problem:
-                page.problems.append(problem)
-        return page
+        return Page.mapped(
+            body["orders"], partial(mapping.order_from_payload, require_address=False)
+        )
 
     def accept_order(self, order) -> None:
         self.client.accept(order.channel_order_id, [line.channel_line_id for line in order.lines])
@@ -111,13 +108,7 @@ class Connector(BaseConnector):
         since = cursor.get("updated_since")
         filters = {"start_update_date": _iso(parse_utc(since))} if since else {}
         for payloads in self.client.iter_order_pages(**filters):
-            page = Page(records=[])
-            for payload in payloads:
-                try:
-                    page.records.append(mapping.status_from_payload(payload))
-                except ChannelProblem as problem:
-                    page.problems.append(problem)
-            yield page
+            yield Page.mapped(payloads, mapping.status_from_payload)
         watermark = started - dt.timedelta(seconds=CURSOR_OVERLAP_SECONDS)
         yield Page(records=[], next_position={"updated_since": watermark.isoformat()})
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
-from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
+from channels import fields
 from channels.countries import alpha2
 from channels.errors import PayloadError
 from channels.records import Address, OrderLineRecord, OrderRecord, OrderStatusRecord, Shipment
-from channels.settings_spec import parse_utc
 
 from .settings import CANCELLED_STATES, ORDER_MESSAGE_ATTRIBUTE, UNPAID_STATES
 
@@ -33,53 +32,11 @@ def _fail(payload: Any, problem: str) -> PayloadError:
     )
 
 
-def _text(payload: Mapping, key: str, owner: Any, *, required: bool = True) -> str:
-    value = payload.get(key)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            raise _fail(owner, f"'{key}' is missing")
-        return ""
-    if not isinstance(value, str | int):
-        raise _fail(owner, f"'{key}' should be text, got {type(value).__name__}")
-    return str(value)
-
-
-def _money(value: Any, key: str, owner: Any) -> Decimal | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise _fail(owner, f"'{key}' should be a number")
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        raise _fail(owner, f"'{key}' should be a number, got {str(value)[:40]!r}") from None
-    if not amount.is_finite():
-        raise _fail(owner, f"'{key}' should be a finite number")
-    return amount.quantize(Decimal("0.01"))
-
-
-def _date(value: Any, key: str, owner: Any):
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise _fail(owner, f"'{key}' should be an ISO date")
-    try:
-        return parse_utc(value)
-    except ValueError:
-        raise _fail(owner, f"'{key}' is not an ISO date: {value[:40]!r}") from None
-
-
-def _quantity(value: Any, owner: Any) -> int:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not math.isfinite(value)
-        or int(value) != value
-    ):
-        raise _fail(owner, f"line quantity should be a whole number, got {str(value)[:40]!r}")
-    if value <= 0:
-        raise _fail(owner, f"line quantity should be positive, got {value}")
-    return int(value)
+# Mirakl ids are kept exactly as sent.
+_text = partial(fields.text, fail=_fail, strip=False)
+_money = partial(fields.money, fail=_fail)
+_date = partial(fields.date, fail=_fail)
+_quantity = partial(fields.quantity, fail=_fail)
 
 
 def address_from_payload(payload: Any) -> Address | None:
@@ -115,7 +72,7 @@ def line_from_payload(payload: Any, order: Any) -> OrderLineRecord:
     return OrderLineRecord(
         channel_line_id=_text(payload, "order_line_id", order),
         channel_sku=_text(payload, "offer_sku", order),
-        quantity=_quantity(payload.get("quantity"), order),
+        quantity=_quantity(payload.get("quantity"), "line quantity", order),
         unit_price=_money(payload.get("price_unit"), "price_unit", order),
         name=str(payload.get("product_title") or "")[:500],
         line_type="textual",

@@ -151,12 +151,7 @@ class OrderFeeds:
                 "orders", display="[id,current_state,date_upd]", date=True,
                 filters={"date_upd": f"[{since},{FAR_FUTURE}]"},
                 sort="[date_upd_ASC,id_ASC]", offset=offset, limit=STATUS_PAGE_SIZE)
-            page = Page(records=[])
-            for row in rows:
-                try:
-                    page.records.append(mapping.status_from_payload(row, states, self.tz))
-                except ChannelProblem as problem:
-                    page.problems.append(problem)
+            page = Page.mapped(rows, lambda row: mapping.status_from_payload(row, states, self.tz))
             newest = max((str(r.get("date_upd") or "") for r in rows), default="")
             page.next_position = {"updated_since": _minus_overlap(newest) if newest else since}
             yield page

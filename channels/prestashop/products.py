@@ -134,13 +134,7 @@ class CatalogueFeeds:
     # -- suppliers ----------------------------------------------------------------------------
     def suppliers(self) -> Iterator[Page]:
         for rows in self.client.pages_after("suppliers", 0, page_size=LIST_PAGE_SIZE):
-            page = Page(records=[])
-            for row in rows:
-                try:
-                    page.records.append(catalogue.supplier_from_payload(row))
-                except ChannelProblem as problem:
-                    page.problems.append(problem)
-            yield page
+            yield Page.mapped(rows, catalogue.supplier_from_payload)
 
     def product_suppliers(self) -> Iterator[Page]:
         """Links of sold items; a combination parent's own link (attribute 0) is left out."""
@@ -148,16 +142,9 @@ class CatalogueFeeds:
             parents_asked = sorted({stock_key(r)[0] for r in rows if stock_key(r)[1] == "0"})
             parents = {ref(c.get("id_product")) for c in self.client.by_field(
                 "combinations", "id_product", parents_asked, display="[id,id_product]")}
-            page = Page(records=[])
-            for row in rows:
-                product_id, attribute_id = stock_key(row)
-                if attribute_id == "0" and product_id in parents:
-                    continue
-                try:
-                    page.records.append(catalogue.product_supplier_from_payload(row))
-                except ChannelProblem as problem:
-                    page.problems.append(problem)
-            yield page
+            parent_links = {(product_id, "0") for product_id in parents}
+            sold = [r for r in rows if stock_key(r) not in parent_links]
+            yield Page.mapped(sold, catalogue.product_supplier_from_payload)
 
 
 def _ids(rows: list[dict[str, Any]]) -> list[int]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from channels.base import FeedSpec
+from channels.base import SHOP_FEEDS, FeedSpec
+from channels.method_map import MethodMap
 from channels.settings_spec import EMAIL_ERRORS_TO, Setting
 
 WEBSERVICE_KEY = re.compile(r"^[A-Za-z0-9]{32}$")
@@ -29,32 +30,16 @@ def validate_key(value: str) -> str | None:
     return None
 
 
-def parse_method_map(text: str | None) -> dict[str, str]:
-    """'Colissimo=COLISSIMO, 2=EXPRESS' -> {'colissimo': 'COLISSIMO', '2': 'EXPRESS'}.
-
-    Keys are PrestaShop carrier names (compared without case) or carrier reference ids, which
-    stay the same when a carrier is edited in the back office (its id does not).
-    """
-    mapping: dict[str, str] = {}
-    for item in re.split(r"[,\n;]", text or ""):
-        if not item.strip():
-            continue
-        shop_side, sep, oms_side = item.partition("=")
-        if not sep or not shop_side.strip() or not oms_side.strip():
-            raise ValueError(f"'{item.strip()}' is not carrier=OMS method")
-        key = shop_side.strip().lower()
-        if key in mapping:
-            raise ValueError(f"carrier '{shop_side.strip()}' is mapped twice")
-        mapping[key] = oms_side.strip()
-    return mapping
-
-
-def validate_method_map(value: str) -> str | None:
-    try:
-        parse_method_map(value)
-    except ValueError as exc:
-        return str(exc)
-    return None
+# Keys are carrier names (compared without case, as the mapping looks them up) or carrier
+# reference ids, which stay the same when a carrier is edited in the back office (its id does
+# not): 'Colissimo=COLISSIMO, 2=EXPRESS' -> {'colissimo': 'COLISSIMO', '2': 'EXPRESS'}.
+METHOD_MAP = MethodMap(
+    malformed="'{entry}' is not carrier=OMS method",
+    twice="carrier '{shop}' is mapped twice",
+    fold=str.lower,
+)
+parse_method_map = METHOD_MAP.parse
+validate_method_map = METHOD_MAP.validate
 
 
 def validate_timezone(value: str) -> str | None:
@@ -88,11 +73,10 @@ SETTINGS = (
             help="Only for a multistore install: the id of the shop to work with."),
     Setting("language_id", "Language ID", type="int", default=1, validator=validate_positive,
             help="The language whose product names and order state names are read."),
-    Setting("shipping_method_map", "Shipping method map", validator=validate_method_map,
-            help="PrestaShop carrier = OMS shipping method, comma-separated, e.g. "
-            "'Colissimo=COLISSIMO, DPD Predict=DPD, 2=STANDARD' (a number is the carrier's "
-            "reference id). An order with a carrier not listed is not imported and raises "
-            "an error that names the carrier."),
+    METHOD_MAP.setting(help="PrestaShop carrier = OMS shipping method, comma-separated, e.g. "
+                       "'Colissimo=COLISSIMO, DPD Predict=DPD, 2=STANDARD' (a number is the "
+                       "carrier's reference id). An order with a carrier not listed is not "
+                       "imported and raises an error that names the carrier."),
     Setting("shipped_state_id", "Shipped order state ID", type="int",
             validator=validate_positive,
             help="The order state set when a shipment is confirmed. Empty: the shop's state "
@@ -111,15 +95,7 @@ SETTINGS = (
 )
 
 FEEDS = (
-    FeedSpec("import_new_products", interval_seconds=3600),
-    FeedSpec("update_products", cron="0 2 * * *"),
-    FeedSpec("import_product_images", interval_seconds=3600),
-    FeedSpec("import_new_orders", interval_seconds=600),
-    FeedSpec("update_orders", interval_seconds=1800),
-    FeedSpec("import_stock_levels", interval_seconds=86400, enabled=False),
-    FeedSpec("export_stock_levels", interval_seconds=900),
-    FeedSpec("stock_check", cron="30 3 * * *"),
-    FeedSpec("confirm_shipments", interval_seconds=900),
+    *SHOP_FEEDS,
     FeedSpec("import_suppliers", cron="0 1 * * *"),
     FeedSpec("import_product_suppliers", cron="15 1 * * *"),
 )

@@ -15,6 +15,8 @@ from typing import Any
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
+from channels import fields
+
 SHOP_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 NO_DATE = ("", "0000-00-00", "0000-00-00 00:00:00")
 
@@ -58,18 +60,13 @@ def whole(value: Any, name: str) -> int:
     return int(number)
 
 
+def _problem(_owner: Any, problem: str) -> ValueProblem:
+    return ValueProblem(problem)
+
+
 def money(value: Any, name: str, places: str = "0.01") -> Decimal | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool | Mapping | list):
-        raise ValueProblem(f"'{name}' should be a number")
-    try:
-        amount = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise ValueProblem(f"'{name}' should be a number, got {str(value)[:40]!r}") from None
-    if not amount.is_finite():
-        raise ValueProblem(f"'{name}' should be a finite number")
-    return amount.quantize(Decimal(places))
+    """An amount or a weight printed as text; ``""`` is none."""
+    return fields.decimal(value, name, None, fail=_problem, places=places, blank=True)
 
 
 def shop_time(value: Any, tz: ZoneInfo, name: str) -> dt.datetime | None:

@@ -166,13 +166,7 @@ class Connector(BaseConnector):
         params = {"status": "any", "updated_at_min": since_at.isoformat(),
                   "fields": STATUS_FIELDS}
         for payloads in self.client.pages("/orders.json", "orders", params):
-            page = Page(records=[])
-            for payload in payloads:
-                try:
-                    page.records.append(mapping.status_from_payload(payload))
-                except ChannelProblem as problem:
-                    page.problems.append(problem)
-            yield page
+            yield Page.mapped(payloads, mapping.status_from_payload)
         watermark = started - dt.timedelta(seconds=UPDATE_OVERLAP_SECONDS)
         yield Page(records=[], next_position={"updated_at_min": watermark.isoformat()})
 

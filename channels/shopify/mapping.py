@@ -9,15 +9,14 @@ is first seen, paid or not, so a problem is reported once, at once.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping, Sequence
-from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
+from channels import fields
 from channels.countries import alpha2
 from channels.errors import Info, MappingError, PayloadError
 from channels.records import Address, OrderLineRecord, OrderRecord, OrderStatusRecord, Shipment
-from channels.settings_spec import parse_utc
 
 from .settings import PAID_STATUSES, UNPAID_STATUSES, VOID_STATUSES
 
@@ -44,29 +43,8 @@ def fail(payload: Any, problem: str) -> PayloadError:
     )
 
 
-def money(value: Any, key: str, owner: Any) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise fail(owner, f"'{key}' should be a number")
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        raise fail(owner, f"'{key}' should be a number, got {str(value)[:40]!r}") from None
-    if not amount.is_finite():
-        raise fail(owner, f"'{key}' should be a finite number")
-    return amount.quantize(Decimal("0.01"))
-
-
-def date(value: Any, key: str, owner: Any) -> dt.datetime | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise fail(owner, f"'{key}' should be an ISO date")
-    try:
-        return parse_utc(value)
-    except ValueError:
-        raise fail(owner, f"'{key}' is not an ISO date: {value[:40]!r}") from None
+money = partial(fields.money, fail=fail, blank=True)
+date = partial(fields.date, fail=fail)
 
 
 def channel_status(payload: Mapping[str, Any]) -> str:
@@ -137,10 +115,9 @@ def address_from_payload(address: Any, email: str = "") -> Address | None:
 
 
 def _quantity(line: Mapping[str, Any], owner: Any) -> int:
-    value = line.get("current_quantity", line.get("quantity"))
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise fail(owner, f"line {line.get('id')} quantity should be a whole number, got "
-                          f"{str(value)[:40]!r}")
+    """What is left to ship of a line: 0 once an edit removed it, so it is not an error."""
+    value = fields.whole(line.get("current_quantity", line.get("quantity")),
+                         f"line {line.get('id')} quantity", owner, fail=fail, floats=False)
     if value < 0:
         raise fail(owner, f"line {line.get('id')} quantity is negative")
     return value

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from channels.base import FeedSpec
+from channels.base import SHOP_FEEDS
+from channels.method_map import MethodMap
 from channels.settings_spec import EMAIL_ERRORS_TO, Setting
 
 API_VERSIONS = ("2026-01", "2026-04", "2026-07", "2026-10")
@@ -22,35 +23,14 @@ def validate_shop_domain(value: str) -> str | None:
     return None
 
 
-def parse_method_map(text: str) -> dict[str, str]:
-    """``Standard=STD, Express=EXP`` (commas or new lines) -> {shop method (folded): OMS}.
-
-    Raises ValueError naming the entry that is wrong.
-    """
-    mapping: dict[str, str] = {}
-    for raw in re.split(r"[,\n;]", text):
-        entry = raw.strip()
-        if not entry:
-            continue
-        shop_method, sep, oms_method = entry.rpartition("=")
-        shop_method, oms_method = shop_method.strip(), oms_method.strip()
-        if not sep or not shop_method or not oms_method:
-            raise ValueError(f"'{entry}' should read shop_method=oms_method")
-        key = shop_method.casefold()
-        if key in mapping and mapping[key] != oms_method:
-            raise ValueError(f"'{shop_method}' is mapped twice")
-        mapping[key] = oms_method
-    if not mapping:
-        raise ValueError("map at least one shipping method, e.g. Standard=STD")
-    return mapping
-
-
-def validate_method_map(value: str) -> str | None:
-    try:
-        parse_method_map(value)
-    except ValueError as exc:
-        return str(exc)
-    return None
+# Rates are matched by their code or their title as the buyer saw it, whatever the case.
+METHOD_MAP = MethodMap(
+    malformed="'{entry}' should read shop_method=oms_method",
+    fold=str.casefold,
+    empty="map at least one shipping method, e.g. Standard=STD",
+)
+parse_method_map = METHOD_MAP.parse
+validate_method_map = METHOD_MAP.validate
 
 
 SETTINGS = (
@@ -86,11 +66,8 @@ SETTINGS = (
         help="The Shopify location whose stock channelhub reads and writes. Leave empty when "
         "the shop has a single active location.",
     ),
-    Setting(
-        "shipping_method_map",
-        "Shipping method map",
+    METHOD_MAP.setting(
         required=True,
-        validator=validate_method_map,
         help="Shop shipping rate (code or title) = OMS shipping method, separated by commas, "
         "e.g. 'Standard=STD, Express=EXP'. Orders with a rate not listed are not imported "
         "and show an error naming the rate.",
@@ -120,18 +97,7 @@ SETTINGS = (
     EMAIL_ERRORS_TO,
 )
 
-FEEDS = (
-    FeedSpec("import_new_products", interval_seconds=3600),
-    FeedSpec("update_products", cron="0 2 * * *"),
-    FeedSpec("import_product_images", interval_seconds=3600),
-    FeedSpec("import_new_orders", interval_seconds=600),
-    FeedSpec("update_orders", interval_seconds=1800),
-    # Run by hand at set-up or go-live; afterwards the OMS owns stock.
-    FeedSpec("import_stock_levels", interval_seconds=86400, enabled=False),
-    FeedSpec("export_stock_levels", interval_seconds=900),
-    FeedSpec("stock_check", cron="30 3 * * *"),
-    FeedSpec("confirm_shipments", interval_seconds=900),
-)
+FEEDS = SHOP_FEEDS
 
 PAGE_SIZE = 250  # the Admin API's maximum `limit`
 INVENTORY_IDS_PER_CALL = 50  # `inventory_item_ids` accepts at most 50 ids

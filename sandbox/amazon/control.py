@@ -1,8 +1,8 @@
 """The sandbox control API under ``/amazon/_sandbox/``: create sellers, seed orders, play the
 buyer's and Amazon's part (payment verified, cancellation), inject faults, read back calls.
 
-Plain JSON, no authentication: it exists for tests and the demo. Errors answer
-``{"error": "<what is wrong>"}`` with 400, 404 or 409.
+The routes every simulator has (reset, sellers, calls, summary, faults) come from
+``sandbox/control.py``. Errors answer ``{"error": "<what is wrong>"}`` with 400, 404 or 409.
 """
 
 from __future__ import annotations
@@ -14,8 +14,16 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from sandbox.faults import parse_fault
-from sandbox.timeutil import parse_iso
+from sandbox.control import (
+    Accounts,
+    ControlError,
+    add_common_routes,
+    handle_refusals,
+    integer,
+    json_body,
+    moment,
+    text,
+)
 
 from . import data, generator, orders
 from .errors import AmazonError
@@ -27,35 +35,23 @@ MAX_GENERATED = 20_000
 COUNTS = ("count", "personalised", "gift", "pending", "malformed")
 
 
-class ControlError(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
 def create_control_blueprint(store: AmazonStore) -> Blueprint:
     bp = Blueprint("control", __name__)
+    sellers = Accounts(store, "sellers",
+                       "seller {key} does not exist; POST /amazon/_sandbox/sellers")
 
-    @bp.errorhandler(ControlError)
-    def control_error(error: ControlError) -> tuple[Response, int]:
-        return jsonify({"error": error.message}), error.status
+    def summary(seller: Seller) -> dict[str, Any]:
+        orders.settle(seller, store.now())
+        return _summary(seller)
 
-    @bp.errorhandler(AmazonError)
-    def amazon_error(error: AmazonError) -> tuple[Response, int]:
-        return jsonify({"error": error.message, "code": error.code}), (
-            404 if error.status == 404 else 409
-        )
-
-    @bp.post("/reset")
-    def reset() -> tuple[str, int]:
-        store.reset()
-        return "", 204
+    add_common_routes(bp, sellers, call_filters=("operation", "method", "path"), summary=summary,
+                      unattributed=True)
+    handle_refusals(bp, AmazonError)
 
     @bp.post("/sellers")
     def upsert_seller() -> tuple[Response, int]:
-        body = _body()
-        seller_id = _text(body, "seller_id")
+        body = json_body()
+        seller_id = text(body.get("seller_id"), "seller_id")
         values = _seller_values(body)
         try:
             seller, created = store.upsert_seller(seller_id, **values)
@@ -63,20 +59,12 @@ def create_control_blueprint(store: AmazonStore) -> Blueprint:
             raise ControlError(409, str(exc)) from None
         return jsonify({**seller.settings(), "created": created}), 201
 
-    @bp.get("/sellers")
-    def list_sellers() -> Response:
-        return jsonify({"sellers": [s.settings() for s in store.sellers()]})
-
-    @bp.get("/sellers/<seller_id>")
-    def get_seller(seller_id: str) -> Response:
-        return jsonify(_seller(store, seller_id).settings())
-
     @bp.post("/sellers/<seller_id>/orders")
     def create_orders(seller_id: str) -> tuple[Response, int]:
-        seller = _seller(store, seller_id)
-        body = _body()
+        seller = sellers.get(seller_id)
+        body = json_body()
         for name in COUNTS:
-            _int(body.get(name, 0), name, low=0, high=MAX_GENERATED)
+            integer(body.get(name, 0), name, low=0, high=MAX_GENERATED)
         result: dict[str, list[str]] = {"created": [], "malformed": []}
         with store.lock:
             now = store.now()
@@ -102,7 +90,7 @@ def create_control_blueprint(store: AmazonStore) -> Blueprint:
 
     @bp.get("/sellers/<seller_id>/orders")
     def all_orders(seller_id: str) -> Response:
-        seller = _seller(store, seller_id)
+        seller = sellers.get(seller_id)
         status = request.args.get("status")
         with store.lock:
             orders.settle(seller, store.now())
@@ -111,15 +99,15 @@ def create_control_blueprint(store: AmazonStore) -> Blueprint:
 
     @bp.get("/sellers/<seller_id>/orders/<order_id>")
     def one_order(seller_id: str, order_id: str) -> Response:
-        seller = _seller(store, seller_id)
+        seller = sellers.get(seller_id)
         with store.lock:
             orders.settle(seller, store.now())
             return jsonify(_view(orders.find(seller, order_id)))
 
     @bp.post("/sellers/<seller_id>/orders/<order_id>/cancel")
     def cancel(seller_id: str, order_id: str) -> Response:
-        seller = _seller(store, seller_id)
-        body = _body(optional=True)
+        seller = sellers.get(seller_id)
+        body = json_body(optional=True)
         with store.lock:
             now = store.now()
             orders.settle(seller, now)
@@ -128,8 +116,8 @@ def create_control_blueprint(store: AmazonStore) -> Blueprint:
 
     @bp.post("/sellers/<seller_id>/advance")
     def advance(seller_id: str) -> Response:
-        seller = _seller(store, seller_id)
-        body = _body(optional=True)
+        seller = sellers.get(seller_id)
+        body = json_body(optional=True)
         ids = body.get("order_ids")
         if ids is not None and (
             not isinstance(ids, list) or not all(isinstance(i, str) for i in ids)
@@ -142,49 +130,8 @@ def create_control_blueprint(store: AmazonStore) -> Blueprint:
 
     @bp.post("/sellers/<seller_id>/expire_tokens")
     def expire_tokens(seller_id: str) -> Response:
-        _seller(store, seller_id)
+        sellers.get(seller_id)
         return jsonify({"expired": store.expire_grants(seller_id)})
-
-    @bp.get("/sellers/<seller_id>/calls")
-    def calls(seller_id: str) -> Response:
-        seller = _seller(store, seller_id)
-        wanted = {k: request.args[k] for k in ("operation", "method", "path") if k in request.args}
-        with store.lock:
-            entries = [
-                dict(e) for e in seller.calls if all(str(e.get(k)) == v for k, v in wanted.items())
-            ]
-        return jsonify({"calls": entries, "total_count": len(entries)})
-
-    @bp.get("/calls")
-    def unattributed() -> Response:
-        with store.lock:
-            entries = [dict(e) for e in store.unattributed_calls]
-        return jsonify({"calls": entries, "total_count": len(entries)})
-
-    @bp.get("/sellers/<seller_id>/summary")
-    def summary(seller_id: str) -> Response:
-        seller = _seller(store, seller_id)
-        with store.lock:
-            orders.settle(seller, store.now())
-            return jsonify(_summary(seller))
-
-    @bp.post("/sellers/<seller_id>/faults")
-    def add_fault(seller_id: str) -> tuple[Response, int]:
-        seller = _seller(store, seller_id)
-        try:
-            fault = parse_fault(request.get_json(silent=True))
-        except ValueError as exc:
-            raise ControlError(400, str(exc)) from None
-        seller.faults.add(fault)
-        return jsonify(fault.as_dict()), 201
-
-    @bp.get("/sellers/<seller_id>/faults")
-    def list_faults(seller_id: str) -> Response:
-        return jsonify({"faults": _seller(store, seller_id).faults.as_list()})
-
-    @bp.delete("/sellers/<seller_id>/faults")
-    def clear_faults(seller_id: str) -> Response:
-        return jsonify({"cleared": _seller(store, seller_id).faults.clear()})
 
     return bp
 
@@ -222,22 +169,22 @@ def _seller_values(body: dict[str, Any]) -> dict[str, Any]:
             or rate["rate_per_second"] <= 0
         ):
             raise ControlError(400, f"rates.{operation}.rate_per_second must be a number > 0")
-        _int(rate.get("burst", 1), f"rates.{operation}.burst", low=1, high=100_000)
+        integer(rate.get("burst", 1), f"rates.{operation}.burst", low=1, high=100_000)
     return {
-        "refresh_token": _text(body, "refresh_token"),
-        "client_id": _text(body, "client_id"),
-        "client_secret": _text(body, "client_secret"),
+        "refresh_token": text(body.get("refresh_token"), "refresh_token"),
+        "client_id": text(body.get("client_id"), "client_id"),
+        "client_secret": text(body.get("client_secret"), "client_secret"),
         "marketplace_ids": ids,
         "name": str(body.get("name") or body["seller_id"]),
         "pending_delay_seconds": delay,
-        "access_token_lifetime_seconds": _int(
+        "access_token_lifetime_seconds": integer(
             body.get("access_token_lifetime_seconds", 3600),
             "access_token_lifetime_seconds",
             low=1,
             high=86_400,
         ),
         "restricted_roles": bool(body.get("restricted_roles", True)),
-        "items_page_size": _int(
+        "items_page_size": integer(
             body.get("items_page_size", 100), "items_page_size", low=1, high=100
         ),
         "rates": rates,
@@ -250,12 +197,7 @@ def _when(body: dict[str, Any], now: Any) -> Any:
     getOrders hides changes younger than two minutes; a test that wants to see one at once
     dates it a few minutes back.
     """
-    if not body.get("at"):
-        return now
-    try:
-        return parse_iso(str(body["at"]))
-    except ValueError:
-        raise ControlError(400, "at must be an ISO-8601 date-time") from None
+    return moment(body, "at") or now
 
 
 def _view(order: AmazonOrder) -> dict[str, Any]:
@@ -294,34 +236,3 @@ def _summary(seller: Seller) -> dict[str, Any]:
         "throttled": sum(1 for entry in seller.calls if entry.get("status") == 429),
         "orders": per_order,
     }
-
-
-def _seller(store: AmazonStore, seller_id: str) -> Seller:
-    seller = store.seller(seller_id)
-    if seller is None:
-        raise ControlError(404, f"seller {seller_id} does not exist; POST /amazon/_sandbox/sellers")
-    return seller
-
-
-def _body(optional: bool = False) -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    if body is None and (optional or not request.get_data()):
-        return {}
-    if not isinstance(body, dict):
-        raise ControlError(400, "body must be a JSON object")
-    return body
-
-
-def _text(body: dict[str, Any], name: str) -> str:
-    value = body.get(name)
-    if not isinstance(value, str) or not value.strip():
-        raise ControlError(400, f"{name} must be a non-empty string")
-    return value.strip()
-
-
-def _int(value: Any, name: str, low: int | None = None, high: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ControlError(400, f"{name} must be an integer")
-    if (low is not None and value < low) or (high is not None and value > high):
-        raise ControlError(400, f"{name} must be between {low} and {high}")
-    return value

@@ -7,9 +7,9 @@ model's and the ones SP-API sends in practice (``InvalidInput``, ``Unauthorized`
 
 from __future__ import annotations
 
-from http import HTTPStatus
+from flask import Response
 
-from flask import Response, jsonify
+from sandbox.httputil import json_response, reason_phrase
 
 CODES = {
     400: "InvalidInput",
@@ -32,7 +32,7 @@ class AmazonError(Exception):
     def __init__(
         self, status: int, message: str | None = None, details: str = "", code: str | None = None
     ) -> None:
-        text = message or MESSAGES.get(status) or _phrase(status)
+        text = message or MESSAGES.get(status) or reason_phrase(status)
         super().__init__(text)
         self.status = status
         self.message = text
@@ -45,17 +45,5 @@ def invalid(message: str, details: str = "") -> AmazonError:
 
 
 def error_response(error: AmazonError, headers: dict[str, str] | None = None) -> Response:
-    response = jsonify(
-        {"errors": [{"code": error.code, "message": error.message, "details": error.details}]}
-    )
-    response.status_code = error.status
-    for name, value in (headers or {}).items():
-        response.headers[name] = value
-    return response
-
-
-def _phrase(status: int) -> str:
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return "Error"
+    body = {"errors": [{"code": error.code, "message": error.message, "details": error.details}]}
+    return json_response(body, error.status, headers)

@@ -1,30 +1,26 @@
 """In-memory state of the Amazon simulator: sellers, their orders, tokens, faults, call log.
 
-One ``AmazonStore`` lives in each sandbox app. Requests arrive on many threads (several worker
-processes poll the same seller), so every read or change happens under ``store.lock``; only the
-injected timeouts wait outside it.
+One ``AmazonStore`` lives in each sandbox app; its lock, clock, call logs and reset are the
+shared ``Store``'s (see ``sandbox/store.py``).
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
-import threading
-from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sandbox.faults import FaultQueue
 from sandbox.ratelimit import TokenBucket
+from sandbox.store import Account, Store
 from sandbox.timeutil import utc_now
 
 from .data import USAGE_PLANS
 
 logger = logging.getLogger(__name__)
 
-CALL_LOG_LIMIT = 20_000
 NEXT_TOKEN_LIFETIME = timedelta(hours=1)
 
 
@@ -71,7 +67,7 @@ class Grant:
 
 
 @dataclass
-class Seller:
+class Seller(Account):
     seller_id: str
     refresh_token: str
     client_id: str
@@ -86,9 +82,6 @@ class Seller:
     orders: dict[str, AmazonOrder] = field(default_factory=dict)
     files: dict[str, Any] = field(default_factory=dict)  # key -> customisation doc or bytes
     next_tokens: dict[str, dict[str, Any]] = field(default_factory=dict)
-    faults: FaultQueue = field(default_factory=FaultQueue)
-    calls: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=CALL_LOG_LIMIT))
-    op_counts: dict[str, Counter[str]] = field(default_factory=dict)
     next_seq: int = 0
     # When getOrders last read this seller: a change dated before it would slip behind a cursor.
     read_at: datetime = datetime.min.replace(tzinfo=UTC)
@@ -97,12 +90,6 @@ class Seller:
 
     def expect_verification(self, when: datetime) -> None:
         self.next_due = when if self.next_due is None else min(self.next_due, when)
-
-    def count_operation(self, order_id: str, operation: str, ok: bool) -> None:
-        counter = self.op_counts.setdefault(order_id, Counter())
-        counter[f"{operation}_calls"] += 1
-        if ok:
-            counter[f"{operation}_ok"] += 1
 
     def rates(self) -> dict[str, dict[str, float | int]]:
         return {operation: bucket.as_dict() for operation, bucket in self.buckets.items()}
@@ -136,40 +123,30 @@ def make_buckets(rates: dict[str, dict[str, Any]] | None) -> dict[str, TokenBuck
     return buckets
 
 
-class AmazonStore:
-    """All simulator state of one sandbox app, guarded by one re-entrant lock."""
+class AmazonStore(Store):
+    """All Amazon simulator state of one sandbox app: sellers by id, and the tokens handed out."""
+
+    label = "Amazon"
 
     def __init__(self, clock: Callable[[], datetime] = utc_now) -> None:
-        self.lock = threading.RLock()
-        self._clock = clock
-        self._sellers: dict[str, Seller] = {}
+        super().__init__(clock)
         self._grants: dict[str, Grant] = {}
-        self._wake = threading.Event()
-        self.unattributed_calls: deque[dict[str, Any]] = deque(maxlen=CALL_LOG_LIMIT)
 
-    def now(self) -> datetime:
-        return self._clock()
-
-    def reset(self) -> None:
-        with self.lock:
-            self._sellers.clear()
-            self._grants.clear()
-            self.unattributed_calls.clear()
-            self.wake_sleepers()
-        logger.info("Amazon sandbox state cleared")
+    def clear(self) -> None:
+        self._grants.clear()
 
     def upsert_seller(self, seller_id: str, **values: Any) -> tuple[Seller, bool]:
         """Create a seller or replace its settings, keeping its orders; (seller, created)."""
         with self.lock:
-            for other in self._sellers.values():
+            for other in self._accounts.values():
                 if other.refresh_token == values["refresh_token"] and other.seller_id != seller_id:
                     raise ValueError(f"refresh_token is already used by seller {other.seller_id}")
-            seller = self._sellers.get(seller_id)
+            seller = self._accounts.get(seller_id)
             created = seller is None
             rates = values.pop("rates", None)
             if seller is None:
                 seller = Seller(seller_id=seller_id, **values)
-                self._sellers[seller_id] = seller
+                self._accounts[seller_id] = seller
             else:
                 for name, value in values.items():
                     setattr(seller, name, value)
@@ -177,27 +154,15 @@ class AmazonStore:
         logger.info("Amazon sandbox seller %s %s", seller_id, "created" if created else "updated")
         return seller, created
 
-    def seller(self, seller_id: str) -> Seller | None:
-        with self.lock:
-            return self._sellers.get(seller_id)
-
-    def sellers(self) -> list[Seller]:
-        with self.lock:
-            return list(self._sellers.values())
+    seller = Store.account
+    sellers = Store.all_accounts
 
     def seller_for_refresh_token(self, refresh_token: str) -> Seller | None:
-        with self.lock:
-            for seller in self._sellers.values():
-                if secrets.compare_digest(seller.refresh_token, refresh_token):
-                    return seller
-            return None
+        return self.find(lambda seller: secrets.compare_digest(seller.refresh_token,
+                                                               refresh_token))
 
     def seller_for_file(self, key: str) -> Seller | None:
-        with self.lock:
-            for seller in self._sellers.values():
-                if key in seller.files:
-                    return seller
-            return None
+        return self.find(lambda seller: key in seller.files)
 
     def grant(
         self,
@@ -229,15 +194,3 @@ class AmazonStore:
     def lookup(self, token: str) -> Grant | None:
         with self.lock:
             return self._grants.get(token)
-
-    def log_call(self, seller: Seller | None, entry: dict[str, Any]) -> None:
-        with self.lock:
-            (seller.calls if seller else self.unattributed_calls).append(entry)
-
-    def sleep(self, seconds: float) -> None:
-        """An injected delay that a reset or a server stop cuts short."""
-        self._wake.wait(seconds)
-
-    def wake_sleepers(self) -> None:
-        self._wake.set()
-        self._wake = threading.Event()

@@ -20,6 +20,7 @@ from typing import Any
 from flask import Blueprint, Response, request
 from lxml import etree
 
+from sandbox.faults import impose
 from sandbox.ratelimit import retry_after_header
 
 from . import orders, soap
@@ -118,16 +119,6 @@ def _fault_answer(store: CdiscountStore, fault: Fault, operation: str,
                   base: dict[str, Any] | None = None) -> Response | None:
     """The answer an injected fault gives instead of the real one (None: go on)."""
     logger.info("CDiscount sandbox: injecting %s fault on %s", fault.kind, operation)
-    if fault.kind == "status":
-        status = fault.status or 500
-        headers = {}
-        if fault.retry_after is not None:
-            headers["Retry-After"] = retry_after_header(fault.retry_after)
-        page = fault.message or ERROR_PAGE.format(status=status)
-        return Response(page, status=status, mimetype="text/html", headers=headers)
-    if fault.kind == "timeout":
-        store.sleep(fault.delay_seconds)
-        return None
     if fault.kind == "soap_fault":
         reason = fault.message or DEFAULT_FAULT_MESSAGE
         return soap.fault_response(soap.SoapFault(fault.fault_code, reason))
@@ -135,7 +126,14 @@ def _fault_answer(store: CdiscountStore, fault: Fault, operation: str,
         return soap.business_error(operation, fault.error_type,
                                    fault.message or "Une erreur inattendue est survenue.",
                                    **(base or {}))
-    return None  # broken_body: handled, then cut
+    # status and timeout as everywhere; broken_body: handled, then cut (whatever the method).
+    return impose(fault, sleep=store.sleep, refuse=_error_page, stub=None)
+
+
+def _error_page(status: int, message: str | None, headers: dict[str, str]) -> Response:
+    """What CDiscount's front servers answer for an HTTP error: an HTML page."""
+    page = message or ERROR_PAGE.format(status=status)
+    return Response(page, status=status, mimetype="text/html", headers=headers)
 
 
 # -- operations ------------------------------------------------------------------------------

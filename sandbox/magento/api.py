@@ -17,36 +17,24 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from http import HTTPStatus
 from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request
 
-from sandbox.faults import BROKEN_STUB, truncate_json
+from sandbox.faults import cut_body, inject
+from sandbox.httputil import reason_phrase
 from sandbox.ratelimit import retry_after_header
 from sandbox.timeutil import to_iso, utc_now
 
 from . import catalog, inventory, sales, search
 from .errors import NO_ROUTE, MagentoError, bad_request, no_entity, not_authorized
+from .store import PRODUCT_FIELDS as PRODUCT_ROW_FIELDS
 from .store import MagentoStore, Shop
 
 logger = logging.getLogger(__name__)
 
-PRODUCT_FIELDS = frozenset(
-    {
-        "entity_id",
-        "sku",
-        "name",
-        "type_id",
-        "price",
-        "weight",
-        "status",
-        "visibility",
-        "created_at",
-        "updated_at",
-        "ean",
-    }
-)
+# What searchCriteria may filter and sort products on: a product row's fields and its id.
+PRODUCT_FIELDS = PRODUCT_ROW_FIELDS | {"entity_id"}
 ORDER_FIELDS = frozenset(
     {
         "entity_id",
@@ -310,8 +298,7 @@ def _handle(store: MagentoStore, shop: Shop, store_code: str | None, endpoint: s
     if request.method == "GET" and request.args.get("fields"):
         result = search.trim(result, search.parse_fields(request.args["fields"]))
     response = jsonify(result)
-    if g.get("magento_fault") == "broken_body":
-        response.set_data(truncate_json(response.get_data(as_text=True)))
+    cut_body(response, g.get("magento_fault"))
     return response
 
 
@@ -319,36 +306,14 @@ def _fault(store: MagentoStore, shop: Shop, path: str) -> Response | None:
     """Apply the next matching fault; a response means the call stops here."""
     with store.lock:
         shop.arm_faults(request.method, path)
-    fault = shop.faults.take(request.method, path)
-    if fault is None:
-        return None
-    g.magento_fault = fault.kind
-    logger.info(
-        "Magento sandbox shop %s: injecting %s fault on %s %s",
-        shop.code,
-        fault.kind,
-        request.method,
-        path,
-    )
-    if fault.kind == "status":
-        headers = {}
-        if fault.retry_after is not None:
-            headers["Retry-After"] = retry_after_header(fault.retry_after)
-        status = fault.status or 500
-        return MagentoError(status, fault.message or _phrase(status), headers=headers).response()
-    if fault.kind == "timeout":
-        store.sleep(fault.delay_seconds)
-        return None
-    if request.method != "GET":
-        return Response(BROKEN_STUB, status=200, mimetype="application/json")
-    return None
+    g.magento_fault, answer = inject(shop.faults, request.method, path,
+                                     who=f"Magento sandbox shop {shop.code}", sleep=store.sleep,
+                                     refuse=_refuse)
+    return answer
 
 
-def _phrase(status: int) -> str:
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return "Error"
+def _refuse(status: int, message: str | None, headers: dict[str, str]) -> Response:
+    return MagentoError(status, message or reason_phrase(status), headers=headers).response()
 
 
 def _log_call(shop: Shop, path: str, status: int, store_code: str | None) -> None:

@@ -2,8 +2,9 @@
 products, orders and stock, play the merchant's part (pay, cancel, refund, hold, edit products),
 inject faults, and read back what a connector did.
 
-Plain JSON, no authentication: it exists for tests, benchmarks and the demo. Errors answer
-``{"error": "<what is wrong>"}`` with 400, 404 or 409.
+The routes every simulator has (reset, shops, calls, summary) come from ``sandbox/control.py``;
+faults are Magento's own here, as they may wait for ``after`` matching calls before arming.
+Errors answer ``{"error": "<what is wrong>"}`` with 400, 404 or 409.
 """
 
 from __future__ import annotations
@@ -16,8 +17,19 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
+from sandbox.control import (
+    Accounts,
+    ControlError,
+    add_common_routes,
+    flag,
+    handle_refusals,
+    integer,
+    json_body,
+    moment,
+    rate_limit,
+    seed_of,
+)
 from sandbox.faults import parse_fault
-from sandbox.timeutil import parse_iso
 
 from . import catalog, generator, sales
 from .errors import MagentoError
@@ -35,33 +47,18 @@ ORDER_ACTIONS = {
 }
 
 
-class ControlError(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
 def create_control_blueprint(store: MagentoStore) -> Blueprint:
     """Blueprint of the control endpoints, bound to one store."""
     bp = Blueprint("control", __name__)
-
-    @bp.errorhandler(ControlError)
-    def control_error(error: ControlError) -> tuple[Response, int]:
-        return jsonify({"error": error.message}), error.status
-
-    @bp.errorhandler(MagentoError)
-    def magento_error(error: MagentoError) -> tuple[Response, int]:
-        return jsonify({"error": error.message}), 404 if error.status == 404 else 409
-
-    @bp.post("/reset")
-    def reset() -> tuple[str, int]:
-        store.reset()
-        return "", 204
+    shops = Accounts(store, "shops", "shop {key!r} does not exist; POST /magento/_sandbox/shops")
+    add_common_routes(bp, shops, call_filters=("operation", "method", "path", "status"),
+                      summary=_summary, parse=None)
+    handle_refusals(bp, MagentoError, code=False)
+    _fault_routes(bp, shops)
 
     @bp.post("/shops")
     def upsert_shop() -> tuple[Response, int]:
-        body = _body()
+        body = json_body()
         code = body.get("code")
         if not isinstance(code, str) or not code.isidentifier() or code.startswith("_"):
             raise ControlError(400, "code must be a name such as 'luma' (letters, digits, _)")
@@ -71,10 +68,10 @@ def create_control_blueprint(store: MagentoStore) -> Blueprint:
         options = {
             "store_codes": tuple(_names(body.get("store_codes", ["default"]), "store_codes")),
             "sources": tuple(_names(body.get("sources", ["default"]), "sources")),
-            "bearer_allowed": _bool(body.get("bearer_allowed", True), "bearer_allowed"),
-            "input_limits": _bool(body.get("input_limits", True), "input_limits"),
-            "clamp_pages": _bool(body.get("clamp_pages", True), "clamp_pages"),
-            "rate_limit": _rate_limit(body.get("rate_limit")),
+            "bearer_allowed": flag(body.get("bearer_allowed", True), "bearer_allowed"),
+            "input_limits": flag(body.get("input_limits", True), "input_limits"),
+            "clamp_pages": flag(body.get("clamp_pages", True), "clamp_pages"),
+            "rate_limit": rate_limit(body.get("rate_limit")),
         }
         try:
             shop, created = store.upsert_shop(code, set(tokens), **options)
@@ -82,32 +79,24 @@ def create_control_blueprint(store: MagentoStore) -> Blueprint:
             raise ControlError(409, str(exc)) from None
         return jsonify({**shop.settings(), "created": created}), 201
 
-    @bp.get("/shops")
-    def list_shops() -> Response:
-        return jsonify({"shops": [shop.settings() for shop in store.shops()]})
-
-    @bp.get("/shops/<code>")
-    def get_shop(code: str) -> Response:
-        return jsonify(_shop(store, code).settings())
-
     @bp.post("/shops/<code>/products")
     def add_products(code: str) -> tuple[Response, int]:
-        shop, body = _shop(store, code), _body()
+        shop, body = shops.get(code), json_body()
         prefix = str(body.get("sku_prefix") or "MG")
         result: dict[str, list[Any]] = {"created": [], "malformed": []}
         with store.lock:
             now = store.now()
-            count = _int(body.get("count", 0), "count", 0, MAX_PRODUCTS)
-            malformed = _int(body.get("malformed", 0), "malformed", 0, 1000)
+            count = integer(body.get("count", 0), "count", 0, MAX_PRODUCTS)
+            malformed = integer(body.get("malformed", 0), "malformed", 0, 1000)
             if count or malformed:
                 result = catalog.generate(
                     shop,
                     count=count,
-                    seed=_seed(body),
+                    seed=seed_of(body),
                     sku_prefix=prefix,
                     now=now,
-                    start=_start(body),
-                    with_images=_bool(body.get("with_images", True), "with_images"),
+                    start=moment(body, "start"),
+                    with_images=flag(body.get("with_images", True), "with_images"),
                     malformed=malformed,
                 )
             if body.get("products") is not None:
@@ -126,7 +115,7 @@ def create_control_blueprint(store: MagentoStore) -> Blueprint:
 
     @bp.get("/shops/<code>/products")
     def list_products(code: str) -> Response:
-        shop = _shop(store, code)
+        shop = shops.get(code)
         with store.lock:
             rows = [
                 {
@@ -146,7 +135,7 @@ def create_control_blueprint(store: MagentoStore) -> Blueprint:
 
     @bp.post("/shops/<code>/products/touch")
     def touch_products(code: str) -> Response:
-        shop, body = _shop(store, code), _body(optional=True)
+        shop, body = shops.get(code), json_body(optional=True)
         with store.lock:
             rows = _select_products(shop, body)
             catalog.touch(
@@ -160,7 +149,7 @@ def create_control_blueprint(store: MagentoStore) -> Blueprint:
 
     @bp.post("/shops/<code>/orders")
     def add_orders(code: str) -> tuple[Response, int]:
-        shop, body = _shop(store, code), _body()
+        shop, body = shops.get(code), json_body()
         with store.lock:
             result = _generate_orders(shop, body, store.now())
         logger.info(
@@ -170,7 +159,7 @@ def create_control_blueprint(store: MagentoStore) -> Blueprint:
 
     @bp.get("/shops/<code>/orders")
     def all_orders(code: str) -> Response:
-        shop = _shop(store, code)
+        shop = shops.get(code)
         state = request.args.get("state")
         with store.lock:
             payloads = [
@@ -182,13 +171,13 @@ def create_control_blueprint(store: MagentoStore) -> Blueprint:
 
     @bp.get("/shops/<code>/orders/<int:order_id>")
     def one_order(code: str, order_id: int) -> Response:
-        shop = _shop(store, code)
+        shop = shops.get(code)
         with store.lock:
             return jsonify(copy.deepcopy(sales.find(shop, order_id).payload))
 
     @bp.post("/shops/<code>/orders/<int:order_id>/<action>")
     def order_action(code: str, order_id: int, action: str) -> Response:
-        shop = _shop(store, code)
+        shop = shops.get(code)
         if action not in ORDER_ACTIONS:
             raise ControlError(404, f"unknown action {action!r}: {', '.join(ORDER_ACTIONS)}")
         with store.lock:
@@ -198,7 +187,7 @@ def create_control_blueprint(store: MagentoStore) -> Blueprint:
 
     @bp.put("/shops/<code>/stock")
     def set_stock(code: str) -> Response:
-        shop, body = _shop(store, code), _body()
+        shop, body = shops.get(code), json_body()
         items = body.get("items")
         if not isinstance(items, list):
             raise ControlError(400, "items must be a list of {sku, quantity, source_code?}")
@@ -218,7 +207,7 @@ def create_control_blueprint(store: MagentoStore) -> Blueprint:
 
     @bp.get("/shops/<code>/stock")
     def get_stock(code: str) -> Response:
-        shop = _shop(store, code)
+        shop = shops.get(code)
         source = request.args.get("source_code") or shop.sources[0]
         with store.lock:
             rows = shop.stock.get(source, {})
@@ -226,31 +215,17 @@ def create_control_blueprint(store: MagentoStore) -> Blueprint:
             writes = dict(shop.stock_writes)
         return jsonify({"source_code": source, "items": items, "writes": writes})
 
-    @bp.get("/shops/<code>/calls")
-    def calls(code: str) -> Response:
-        shop = _shop(store, code)
-        wanted = {
-            key: request.args[key]
-            for key in ("operation", "method", "path", "status")
-            if request.args.get(key)
-        }
-        entries = [
-            dict(entry)
-            for entry in list(shop.calls)
-            if all(str(entry.get(k)) == v for k, v in wanted.items())
-        ]
-        return jsonify({"calls": entries, "total_count": len(entries)})
+    return bp
 
-    @bp.get("/shops/<code>/summary")
-    def summary(code: str) -> Response:
-        shop = _shop(store, code)
-        with store.lock:
-            return jsonify(_summary(shop))
+
+def _fault_routes(bp: Blueprint, shops: Accounts) -> None:
+    """Faults with ``after``: the first ``after`` matching calls go through, then it arms."""
+    store = shops.store
 
     @bp.post("/shops/<code>/faults")
     def add_fault(code: str) -> tuple[Response, int]:
-        shop, body = _shop(store, code), _body()
-        after = _int(body.get("after", 0), "after", 0, 100_000)
+        shop, body = shops.get(code), json_body()
+        after = integer(body.get("after", 0), "after", 0, 100_000)
         try:
             fault = parse_fault(body)
         except ValueError as exc:
@@ -264,20 +239,18 @@ def create_control_blueprint(store: MagentoStore) -> Blueprint:
 
     @bp.get("/shops/<code>/faults")
     def list_faults(code: str) -> Response:
-        shop = _shop(store, code)
+        shop = shops.get(code)
         with store.lock:
             delayed = [{**fault.as_dict(), "after": left} for left, fault in shop.delayed_faults]
         return jsonify({"faults": shop.faults.as_list() + delayed})
 
     @bp.delete("/shops/<code>/faults")
     def clear_faults(code: str) -> Response:
-        shop = _shop(store, code)
+        shop = shops.get(code)
         with store.lock:
             delayed = len(shop.delayed_faults)
             shop.delayed_faults.clear()
         return jsonify({"cleared": shop.faults.clear() + delayed})
-
-    return bp
 
 
 def _generate_orders(shop: Shop, body: dict[str, Any], now: datetime) -> dict[str, list[int]]:
@@ -285,11 +258,11 @@ def _generate_orders(shop: Shop, body: dict[str, Any], now: datetime) -> dict[st
     if state not in generator.GENERATED_STATES:
         raise ControlError(400, f"state must be one of {', '.join(generator.GENERATED_STATES)}")
     counts = {
-        name: _int(body.get(name, 0), name, 0, MAX_ORDERS)
+        name: integer(body.get(name, 0), name, 0, MAX_ORDERS)
         for name in ("count", "unpaid", "unknown_method", "malformed")
     }
     return generator.generate(
-        shop, counts, state=state, seed=_seed(body), start=_start(body), now=now
+        shop, counts, state=state, seed=seed_of(body), start=moment(body, "start"), now=now
     )
 
 
@@ -328,50 +301,6 @@ def _select_products(shop: Shop, body: dict[str, Any]) -> list[Any]:
     return list(shop.products)
 
 
-def _shop(store: MagentoStore, code: str) -> Shop:
-    shop = store.shop(code)
-    if shop is None:
-        raise ControlError(404, f"shop {code!r} does not exist; POST /magento/_sandbox/shops")
-    return shop
-
-
-def _body(optional: bool = False) -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    if body is None and (optional or not request.get_data()):
-        return {}
-    if not isinstance(body, dict):
-        raise ControlError(400, "body must be a JSON object")
-    return body
-
-
-def _seed(body: dict[str, Any]) -> int | None:
-    seed = body.get("seed")
-    return None if seed is None else _int(seed, "seed")
-
-
-def _start(body: dict[str, Any]) -> datetime | None:
-    if not body.get("start"):
-        return None
-    try:
-        return parse_iso(str(body["start"]))
-    except ValueError:
-        raise ControlError(400, "start must be an ISO-8601 date-time") from None
-
-
-def _int(value: Any, name: str, low: int | None = None, high: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ControlError(400, f"{name} must be an integer")
-    if (low is not None and value < low) or (high is not None and value > high):
-        raise ControlError(400, f"{name} must be between {low} and {high}")
-    return value
-
-
-def _bool(value: Any, name: str) -> bool:
-    if not isinstance(value, bool):
-        raise ControlError(400, f"{name} must be true or false")
-    return value
-
-
 def _names(value: Any, name: str) -> list[str]:
     if (
         not isinstance(value, list)
@@ -380,14 +309,3 @@ def _names(value: Any, name: str) -> list[str]:
     ):
         raise ControlError(400, f"{name} must be a non-empty list of codes")
     return value
-
-
-def _rate_limit(value: Any) -> dict[str, Any] | None:
-    if value is None:
-        return None
-    if not isinstance(value, dict):
-        raise ControlError(400, 'rate_limit must be {"rate_per_second": n, "burst": n} or null')
-    rate, burst = value.get("rate_per_second"), value.get("burst", 1)
-    if isinstance(rate, bool) or not isinstance(rate, int | float) or rate <= 0:
-        raise ControlError(400, "rate_limit.rate_per_second must be a number > 0")
-    return {"rate_per_second": rate, "burst": _int(burst, "rate_limit.burst", low=1)}

@@ -1,9 +1,8 @@
 """In-memory state of the Magento simulator: shops, products, orders, stock, faults, call log.
 
-One ``MagentoStore`` lives in each sandbox app. A "shop" stands for one Magento installation
-(one host): its REST API answers under ``/magento/<shop code>/rest/...``. Requests arrive on many
-threads at once, so every read or change of shop data happens under ``store.lock``; only the
-injected timeouts wait outside it.
+One ``MagentoStore`` lives in each sandbox app; its lock, clock, call logs and reset are the
+shared ``Store``'s (see ``sandbox/store.py``). A "shop" stands for one Magento installation
+(one host): its REST API answers under ``/magento/<shop code>/rest/...``.
 
 Products are kept as compact rows (tens of thousands per shop) and rendered as REST payloads
 only for the page being served; orders are few enough to be kept as full payloads.
@@ -13,20 +12,19 @@ from __future__ import annotations
 
 import bisect
 import logging
-import threading
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sandbox.faults import Fault, FaultQueue
-from sandbox.ratelimit import TokenBucket
+from sandbox.faults import Fault
+from sandbox.ratelimit import TokenBucket, bucket_for
+from sandbox.store import Account, Store
 from sandbox.timeutil import utc_now
 
 logger = logging.getLogger(__name__)
 
-CALL_LOG_LIMIT = 20_000
 FIRST_INCREMENT_ID = 100000001
 DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
 
@@ -140,7 +138,7 @@ class SourceItemRow:
 
 
 @dataclass
-class Shop:
+class Shop(Account):
     """One Magento installation with its integration tokens, settings and data."""
 
     code: str
@@ -167,11 +165,8 @@ class Shop:
     stock: dict[str, dict[str, SourceItemRow]] = field(default_factory=dict)
     stock_skus: dict[str, list[str]] = field(default_factory=dict)
     stock_writes: Counter[str] = field(default_factory=Counter)
-    faults: FaultQueue = field(default_factory=FaultQueue)
     # Faults that arm after a number of matching calls went through: [calls left, fault].
     delayed_faults: list[list[Any]] = field(default_factory=list)
-    calls: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=CALL_LOG_LIMIT))
-    op_counts: dict[int, Counter[str]] = field(default_factory=dict)
     # When orders were last listed: an order seeded later but dated before this would slip
     # behind a connector's update-date cursor, so seeding stamps it as updated now.
     orders_read_at: datetime | None = None
@@ -232,12 +227,6 @@ class Shop:
             else:
                 entry[0] -= 1
 
-    def count_operation(self, order_id: int, operation: str, ok: bool) -> None:
-        counter = self.op_counts.setdefault(order_id, Counter())
-        counter[f"{operation}_calls"] += 1
-        if ok:
-            counter[f"{operation}_ok"] += 1
-
     def settings(self) -> dict[str, Any]:
         return {
             "code": self.code,
@@ -253,61 +242,36 @@ class Shop:
         }
 
 
-class MagentoStore:
-    """All simulator state of one sandbox app, guarded by one re-entrant lock."""
+class MagentoStore(Store):
+    """All Magento simulator state of one sandbox app: shops by code, and product images."""
+
+    label = "Magento"
 
     def __init__(self, clock: Callable[[], datetime] = utc_now) -> None:
-        self.lock = threading.RLock()
-        self._clock = clock
-        self._shops: dict[str, Shop] = {}
-        self._wake = threading.Event()
+        super().__init__(clock)
         self.images: dict[str, bytes] = {}
 
-    def now(self) -> datetime:
-        return self._clock()
-
-    def reset(self) -> None:
-        with self.lock:
-            self._shops.clear()
-            self.images.clear()
-            self.wake_sleepers()
-        logger.info("Magento sandbox state cleared")
+    def clear(self) -> None:
+        self.images.clear()
 
     def upsert_shop(self, code: str, tokens: set[str], **options: Any) -> tuple[Shop, bool]:
         """Create a shop or replace its settings, keeping its data. Returns (shop, created)."""
         rate_limit = options.pop("rate_limit", None)
         with self.lock:
-            for other in self._shops.values():
+            for other in self._accounts.values():
                 if other.code != code and other.tokens & tokens:
                     raise ValueError(f"a token is already used by shop {other.code!r}")
-            shop = self._shops.get(code)
+            shop = self._accounts.get(code)
             created = shop is None
             if shop is None:
                 shop = Shop(code=code, tokens=set(tokens))
-                self._shops[code] = shop
+                self._accounts[code] = shop
             shop.tokens = set(tokens)
             for name, value in options.items():
                 setattr(shop, name, value)
-            shop.bucket = (
-                TokenBucket(rate_limit["rate_per_second"], rate_limit["burst"])
-                if rate_limit
-                else None
-            )
+            shop.bucket = bucket_for(rate_limit)
         logger.info("Magento sandbox shop %s %s", code, "created" if created else "updated")
         return shop, created
 
-    def shop(self, code: str) -> Shop | None:
-        with self.lock:
-            return self._shops.get(code)
-
-    def shops(self) -> list[Shop]:
-        with self.lock:
-            return list(self._shops.values())
-
-    def sleep(self, seconds: float) -> None:
-        """An injected delay that a reset or a server stop cuts short."""
-        self._wake.wait(seconds)
-
-    def wake_sleepers(self) -> None:
-        self._wake.set()
-        self._wake = threading.Event()
+    shop = Store.account
+    shops = Store.all_accounts

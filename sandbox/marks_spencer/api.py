@@ -7,20 +7,18 @@ account's call log with its status. Bodies and keys are never logged.
 
 from __future__ import annotations
 
-import logging
 import time
 
 from flask import Blueprint, Response, g, jsonify, request
 
-from sandbox.faults import BROKEN_STUB, truncate_json
+from sandbox.faults import cut_body, inject
+from sandbox.httputil import path_from
 from sandbox.ratelimit import retry_after_header
 from sandbox.timeutil import to_iso
 
 from . import orders
 from .errors import MSError, error_response
 from .store import MarksSpencerStore, Supplier
-
-logger = logging.getLogger(__name__)
 
 API_PREFIX = "/v1/"
 
@@ -35,9 +33,7 @@ def create_api_blueprint(store: MarksSpencerStore) -> Blueprint:
 
     @bp.after_request
     def record(response: Response) -> Response:
-        if g.get("ms_fault") == "broken_body" and request.method == "GET":
-            response.set_data(truncate_json(response.get_data(as_text=True)))
-            response.status_code = 200
+        cut_body(response, g.get("ms_fault"))
         _log_call(store, response.status_code)
         return response
 
@@ -93,34 +89,19 @@ def _gate(store: MarksSpencerStore) -> Response | None:
         if wait_seconds > 0:
             return error_response(429, "rate limit exceeded",
                                   headers={"Retry-After": retry_after_header(wait_seconds)})
-    return _apply_fault(store, supplier)
+    g.ms_fault, answer = inject(
+        supplier.faults, request.method, _api_path(),
+        who=f"M&S sandbox supplier {supplier.code}", sleep=store.sleep, refuse=_refuse)
+    return answer
 
 
-def _apply_fault(store: MarksSpencerStore, supplier: Supplier) -> Response | None:
-    fault = supplier.faults.take(request.method, _api_path())
-    if fault is None:
-        return None
-    g.ms_fault = fault.kind
-    logger.info("M&S sandbox supplier %s: injecting %s fault on %s %s", supplier.code,
-                fault.kind, request.method, _api_path())
-    if fault.kind == "status":
-        headers = {}
-        if fault.retry_after is not None:
-            headers["Retry-After"] = retry_after_header(fault.retry_after)
-        return error_response(fault.status or 500, fault.message, headers=headers)
-    if fault.kind == "timeout":
-        store.sleep(fault.delay_seconds)
-        return None
-    if request.method != "GET":
-        return Response(BROKEN_STUB, status=200, mimetype="application/json")
-    return None
+def _refuse(status: int, message: str | None, headers: dict[str, str]) -> Response:
+    return error_response(status, message, headers=headers)
 
 
 def _api_path() -> str:
     """The path as the real API names it (without the sandbox's ``/marks_spencer`` prefix)."""
-    path = request.path
-    index = path.find(API_PREFIX)
-    return path[index:] if index >= 0 else path
+    return path_from(API_PREFIX)
 
 
 def _operation(method: str, path: str) -> str:

@@ -6,10 +6,11 @@ Every failure carries a stable upper-case code (``UNAUTHORIZED``, ``ORDER_NOT_FO
 
 from __future__ import annotations
 
-from http import HTTPStatus
 from typing import Any
 
-from flask import Response, jsonify
+from flask import Response
+
+from sandbox.httputil import json_response, reason_phrase
 
 STATUS_CODES = {
     400: "VALIDATION_ERROR",
@@ -51,20 +52,9 @@ def error_response(
 ) -> Response:
     """A JSON error answer; code and message default from the HTTP status."""
     error = MSError(status, code or STATUS_CODES.get(status, f"HTTP_{status}"),
-                    message or _phrase(status), field)
-    response = jsonify(error.body())
-    response.status_code = status
-    for name, value in (headers or {}).items():
-        response.headers[name] = value
-    return response
+                    message or reason_phrase(status), field)
+    return json_response(error.body(), status, headers)
 
 
 def validation_error(message: str, field: str | None = None) -> MSError:
     return MSError(400, "VALIDATION_ERROR", message, field)
-
-
-def _phrase(status: int) -> str:
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return "Error"

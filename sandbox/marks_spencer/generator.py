@@ -15,7 +15,8 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
-from sandbox.timeutil import parse_iso, to_iso
+from sandbox.partials import date_or, deep_merge
+from sandbox.timeutil import to_iso
 
 from . import data
 from .store import OrderRecord, Supplier
@@ -178,10 +179,10 @@ def create_explicit(supplier: Supplier, partials: list[Any], *, seed: int | None
         partial = dict(partial)
         number = str(partial.pop("order_number", None) or supplier.new_number())
         kind = partial.pop("malformed", None)
-        created = _date(partial.get("created_at"), now - timedelta(seconds=30))
+        created = date_or(partial.get("created_at"), now - timedelta(seconds=30))
         record = build_order(rng, number, created, now)
         lines = partial.pop("lines", None)
-        _deep_merge(record.payload, partial)
+        deep_merge(record.payload, partial)
         if isinstance(lines, list):
             _merge_lines(rng, record, lines)
         elif lines is not None:
@@ -192,21 +193,6 @@ def create_explicit(supplier: Supplier, partials: list[Any], *, seed: int | None
         supplier.add(record)
         numbers.append(record.number)
     return numbers
-
-
-def _date(value: Any, default: datetime) -> datetime:
-    try:
-        return parse_iso(value) if isinstance(value, str) else default
-    except ValueError:
-        return default
-
-
-def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> None:
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(base.get(key), dict):
-            _deep_merge(base[key], value)
-        else:
-            base[key] = value
 
 
 def _merge_lines(rng: random.Random, record: OrderRecord, items: list[Any]) -> None:
@@ -220,7 +206,7 @@ def _merge_lines(rng: random.Random, record: OrderRecord, items: list[Any]) -> N
             continue
         base = (generated[index - 1] if index <= len(generated)
                 else build_line(rng, index, rng.choice(data.CATALOGUE), person))
-        _deep_merge(base, item)
+        deep_merge(base, item)
         if isinstance(base.get("quantity"), int) and isinstance(base.get("unit_price"),
                                                                 int | float):
             base["line_total"] = money(base["quantity"] * base["unit_price"])

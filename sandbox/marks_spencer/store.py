@@ -1,27 +1,22 @@
 """In-memory state of the M&S simulator: supplier accounts, orders, faults, call log.
 
-One ``MarksSpencerStore`` lives in each sandbox app. Requests arrive on many threads at once
-(several worker processes poll the same account), so every read or change of account data
-happens under ``store.lock``; the only waits outside it are injected timeouts.
+One ``MarksSpencerStore`` lives in each sandbox app; its lock, clock, call logs and reset are
+the shared ``Store``'s (see ``sandbox/store.py``).
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-from collections import Counter, deque
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sandbox.faults import FaultQueue
-from sandbox.ratelimit import TokenBucket
-from sandbox.timeutil import to_iso, utc_now
+from sandbox.ratelimit import TokenBucket, bucket_for
+from sandbox.store import Account, Store
+from sandbox.timeutil import to_iso
 
 logger = logging.getLogger(__name__)
 
-CALL_LOG_LIMIT = 20_000
 FIRST_ORDER_NUMBER = 40_010_001
 # Assumed M&S limit: 10 calls per second per API key, bursts of 20.
 DEFAULT_RATE_LIMIT = {"rate_per_second": 10.0, "burst": 20}
@@ -55,7 +50,7 @@ class OrderRecord:
 
 
 @dataclass
-class Supplier:
+class Supplier(Account):
     """A supplier account at M&S: one API key, its orders, its faults and its calls."""
 
     code: str
@@ -64,17 +59,8 @@ class Supplier:
     suspended: bool = False
     bucket: TokenBucket | None = None
     orders: dict[str, OrderRecord] = field(default_factory=dict)
-    faults: FaultQueue = field(default_factory=FaultQueue)
-    calls: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=CALL_LOG_LIMIT))
-    op_counts: dict[str, Counter[str]] = field(default_factory=dict)
     next_number: int = FIRST_ORDER_NUMBER
     next_seq: int = 0
-
-    def count_operation(self, number: str, operation: str, ok: bool) -> None:
-        counter = self.op_counts.setdefault(number, Counter())
-        counter[f"{operation}_calls"] += 1
-        if ok:
-            counter[f"{operation}_ok"] += 1
 
     def add(self, record: OrderRecord) -> None:
         if record.number in self.orders:
@@ -99,26 +85,10 @@ class Supplier:
         }
 
 
-class MarksSpencerStore:
-    """All simulator state of one sandbox app, guarded by one re-entrant lock."""
+class MarksSpencerStore(Store):
+    """All M&S simulator state of one sandbox app: supplier accounts by code."""
 
-    def __init__(self, clock: Callable[[], datetime] = utc_now) -> None:
-        self.lock = threading.RLock()
-        self._clock = clock
-        self._suppliers: dict[str, Supplier] = {}
-        self._wake = threading.Event()
-        self.unattributed_calls: deque[dict[str, Any]] = deque(maxlen=CALL_LOG_LIMIT)
-
-    def now(self) -> datetime:
-        return self._clock()
-
-    def reset(self) -> None:
-        """Forget every account and wake any call sleeping in an injected timeout."""
-        with self.lock:
-            self._suppliers.clear()
-            self.unattributed_calls.clear()
-            self.wake_sleepers()
-        logger.info("M&S sandbox state cleared")
+    label = "M&S"
 
     def upsert_supplier(
         self,
@@ -131,48 +101,24 @@ class MarksSpencerStore:
     ) -> tuple[Supplier, bool]:
         """Create an account or replace its settings, keeping its orders. Returns (it, created)."""
         with self.lock:
-            for other in self._suppliers.values():
+            for other in self._accounts.values():
                 if other.api_key == api_key and other.code != code:
                     raise ValueError(f"api_key is already used by supplier {other.code}")
-            supplier = self._suppliers.get(code)
+            supplier = self._accounts.get(code)
             created = supplier is None
             if supplier is None:
                 supplier = Supplier(code=code, api_key=api_key, name=name or f"Supplier {code}")
-                self._suppliers[code] = supplier
+                self._accounts[code] = supplier
             supplier.api_key = api_key
             if name:
                 supplier.name = name
             supplier.suspended = suspended
-            supplier.bucket = (
-                TokenBucket(rate_limit["rate_per_second"], rate_limit["burst"])
-                if rate_limit else None
-            )
+            supplier.bucket = bucket_for(rate_limit)
         logger.info("M&S sandbox supplier %s %s", code, "created" if created else "updated")
         return supplier, created
 
-    def supplier(self, code: str) -> Supplier | None:
-        with self.lock:
-            return self._suppliers.get(code)
+    supplier = Store.account
+    suppliers = Store.all_accounts
 
     def supplier_for_key(self, api_key: str) -> Supplier | None:
-        with self.lock:
-            for supplier in self._suppliers.values():
-                if supplier.api_key == api_key:
-                    return supplier
-            return None
-
-    def suppliers(self) -> list[Supplier]:
-        with self.lock:
-            return list(self._suppliers.values())
-
-    def log_call(self, supplier: Supplier | None, entry: dict[str, Any]) -> None:
-        with self.lock:
-            (supplier.calls if supplier else self.unattributed_calls).append(entry)
-
-    def sleep(self, seconds: float) -> None:
-        """An injected delay that a reset or a server stop cuts short."""
-        self._wake.wait(seconds)
-
-    def wake_sleepers(self) -> None:
-        self._wake.set()
-        self._wake = threading.Event()
+        return self.find(lambda supplier: supplier.api_key == api_key)

@@ -8,22 +8,20 @@ status. Bodies and keys are never logged.
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request
 
-from sandbox.faults import BROKEN_STUB, truncate_json
+from sandbox.faults import cut_body, inject
+from sandbox.httputil import path_from
 from sandbox.ratelimit import retry_after_header
 from sandbox.timeutil import to_iso
 
 from . import inbox, listing, orders
 from .errors import MiraklError, error_response
 from .store import MiraklStore, Shop
-
-logger = logging.getLogger(__name__)
 
 OPERATIONS = {
     ("GET", "/api/orders"): "OR11",
@@ -53,13 +51,14 @@ def create_api_blueprint(store: MiraklStore) -> Blueprint:
             if wait_seconds > 0:
                 return error_response(429, "Too Many Requests",
                                       headers={"Retry-After": retry_after_header(wait_seconds)})
-        return _apply_fault(store, shop)
+        g.mirakl_fault, answer = inject(
+            shop.faults, request.method, _api_path(), who=f"Mirakl sandbox shop {shop.shop_id}",
+            sleep=store.sleep, refuse=_refuse)
+        return answer
 
     @bp.after_request
     def record(response: Response) -> Response:
-        if g.get("mirakl_fault") == "broken_body" and request.method == "GET":
-            response.set_data(truncate_json(response.get_data(as_text=True)))
-            response.status_code = 200
+        cut_body(response, g.get("mirakl_fault"))
         _log_call(store, response.status_code)
         return response
 
@@ -135,24 +134,8 @@ def _authenticate(store: MiraklStore) -> tuple[Shop | None, Response | None]:
     return shop, None
 
 
-def _apply_fault(store: MiraklStore, shop: Shop) -> Response | None:
-    fault = shop.faults.take(request.method, _api_path())
-    if fault is None:
-        return None
-    g.mirakl_fault = fault.kind
-    logger.info("Mirakl sandbox shop %s: injecting %s fault on %s %s", shop.shop_id,
-                fault.kind, request.method, _api_path())
-    if fault.kind == "status":
-        headers = {}
-        if fault.retry_after is not None:
-            headers["Retry-After"] = retry_after_header(fault.retry_after)
-        return error_response(fault.status or 500, fault.message, headers=headers)
-    if fault.kind == "timeout":
-        store.sleep(fault.delay_seconds)
-        return None
-    if request.method != "GET":
-        return Response(BROKEN_STUB, status=200, mimetype="application/json")
-    return None
+def _refuse(status: int, message: str | None, headers: dict[str, str]) -> Response:
+    return error_response(status, message, headers=headers)
 
 
 def _operate(store: MiraklStore, order_id: str, operation: str,
@@ -173,9 +156,7 @@ def _operate(store: MiraklStore, order_id: str, operation: str,
 
 def _api_path() -> str:
     """The path as the real API names it (without the sandbox's ``/mirakl`` prefix)."""
-    path = request.path
-    index = path.find("/api/")
-    return path[index:] if index >= 0 else path
+    return path_from("/api/")
 
 
 def _operation(method: str, path: str) -> str | None:

@@ -1,8 +1,9 @@
 """The sandbox control API under ``/mirakl/_sandbox/``: seed shops and orders, inject faults,
 play the operator's or customer's part, and read back what a connector did.
 
-Plain JSON, no authentication: it exists for tests and the demo. Errors answer
-``{"error": "<what is wrong>"}`` (plus ``"code"`` for a Mirakl business rule) with 400/404/409.
+The routes every simulator has (reset, shops, calls, summary, faults) come from
+``sandbox/control.py``. Errors answer ``{"error": "<what is wrong>"}`` (plus ``"code"`` for a
+Mirakl business rule) with 400/404/409.
 """
 
 from __future__ import annotations
@@ -14,8 +15,19 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from sandbox.faults import parse_fault
-from sandbox.timeutil import parse_iso
+from sandbox.control import (
+    Accounts,
+    ControlError,
+    add_common_routes,
+    flag,
+    handle_refusals,
+    integer,
+    json_body,
+    moment,
+    rate_limit,
+    seed_of,
+    text,
+)
 
 from . import explicit, generator, orders
 from .errors import MiraklError
@@ -29,70 +41,45 @@ CALL_NAMES = {"OR11": "list_orders", "OR21": "accept", "OR23": "tracking", "OR24
               "M11": "threads"}
 
 
-class ControlError(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
 def create_control_blueprint(store: MiraklStore) -> Blueprint:
     """Blueprint of the control endpoints, bound to one store."""
     bp = Blueprint("control", __name__)
+    shops = Accounts(store, "shops", "shop {key} does not exist; POST /mirakl/_sandbox/shops",
+                     converter="int:")
 
-    @bp.errorhandler(ControlError)
-    def control_error(error: ControlError) -> tuple[Response, int]:
-        return jsonify({"error": error.message}), error.status
+    def summary(shop: Shop) -> dict[str, Any]:
+        orders.settle_debits(shop, store.now())
+        return _summary(shop)
 
-    @bp.errorhandler(MiraklError)
-    def mirakl_error(error: MiraklError) -> tuple[Response, int]:
-        status = 404 if error.status == 404 else 409
-        return jsonify({"error": error.message, "code": error.code}), status
-
-    @bp.post("/reset")
-    def reset() -> tuple[str, int]:
-        store.reset()
-        return "", 204
+    add_common_routes(bp, shops, call_filters=("operation", "method", "path"), summary=summary,
+                      unattributed=True)
+    handle_refusals(bp, MiraklError)
 
     @bp.post("/shops")
     def upsert_shop() -> tuple[Response, int]:
-        body = _body()
-        shop_id = _int(body.get("shop_id"), "shop_id", low=1)
-        api_key = body.get("api_key")
-        if not isinstance(api_key, str) or not api_key.strip():
-            raise ControlError(400, "api_key must be a non-empty string")
+        body = json_body()
+        shop_id = integer(body.get("shop_id"), "shop_id", low=1)
+        api_key = text(body.get("api_key"), "api_key")
         delay = body.get("debit_delay_seconds", 0)
         if delay is not None and (isinstance(delay, bool) or not isinstance(delay, int | float)
                                   or delay < 0):
             raise ControlError(400, "debit_delay_seconds must be a number >= 0, or null "
                                     "(never debit by itself)")
-        partial = body.get("partial_acceptance", True)
-        if not isinstance(partial, bool):
-            raise ControlError(400, "partial_acceptance must be true or false")
+        partial = flag(body.get("partial_acceptance", True), "partial_acceptance")
         try:
             shop, created = store.upsert_shop(
-                shop_id, api_key.strip(), name=body.get("name"), debit_delay_seconds=delay,
-                partial_acceptance=partial, rate_limit=_rate_limit(body.get("rate_limit")))
+                shop_id, api_key, name=body.get("name"), debit_delay_seconds=delay,
+                partial_acceptance=partial, rate_limit=rate_limit(body.get("rate_limit")))
         except ValueError as exc:
             raise ControlError(409, str(exc)) from None
         # 201 on every call: the call is idempotent, "created" tells the two cases apart.
         return jsonify({**shop.settings(), "created": created}), 201
 
-    @bp.get("/shops")
-    def list_shops() -> Response:
-        return jsonify({"shops": [shop.settings() for shop in store.shops()]})
-
-    @bp.get("/shops/<int:shop_id>")
-    def get_shop(shop_id: int) -> Response:
-        return jsonify(_shop(store, shop_id).settings())
-
     @bp.post("/shops/<int:shop_id>/orders")
     def create_orders(shop_id: int) -> tuple[Response, int]:
-        shop = _shop(store, shop_id)
-        body = _body()
-        seed = body.get("seed")
-        if seed is not None:
-            seed = _int(seed, "seed")
+        shop = shops.get(shop_id)
+        body = json_body()
+        seed = seed_of(body)
         result: dict[str, list[str]] = {"created": [], "malformed": []}
         with store.lock:
             now = store.now()
@@ -113,7 +100,7 @@ def create_control_blueprint(store: MiraklStore) -> Blueprint:
 
     @bp.get("/shops/<int:shop_id>/orders")
     def all_orders(shop_id: int) -> Response:
-        shop = _shop(store, shop_id)
+        shop = shops.get(shop_id)
         state = request.args.get("state")
         with store.lock:
             orders.settle_debits(shop, store.now())
@@ -123,15 +110,15 @@ def create_control_blueprint(store: MiraklStore) -> Blueprint:
 
     @bp.get("/shops/<int:shop_id>/orders/<order_id>")
     def one_order(shop_id: int, order_id: str) -> Response:
-        shop = _shop(store, shop_id)
+        shop = shops.get(shop_id)
         with store.lock:
             orders.settle_debits(shop, store.now())
             return jsonify(copy.deepcopy(orders.find(shop, order_id).payload))
 
     @bp.post("/shops/<int:shop_id>/orders/<order_id>/cancel")
     def cancel(shop_id: int, order_id: str) -> Response:
-        shop = _shop(store, shop_id)
-        body = _body(optional=True)
+        shop = shops.get(shop_id)
+        body = json_body(optional=True)
         with store.lock:
             now = store.now()
             orders.settle_debits(shop, now)
@@ -141,8 +128,8 @@ def create_control_blueprint(store: MiraklStore) -> Blueprint:
 
     @bp.post("/shops/<int:shop_id>/advance")
     def advance(shop_id: int) -> Response:
-        shop = _shop(store, shop_id)
-        body = _body(optional=True)
+        shop = shops.get(shop_id)
+        body = json_body(optional=True)
         order_ids = body.get("order_ids")
         if order_ids is not None and (not isinstance(order_ids, list)
                                       or not all(isinstance(i, str) for i in order_ids)):
@@ -156,68 +143,21 @@ def create_control_blueprint(store: MiraklStore) -> Blueprint:
                 raise ControlError(400, str(exc)) from None
         return jsonify(result)
 
-    @bp.get("/shops/<int:shop_id>/calls")
-    def calls(shop_id: int) -> Response:
-        shop = _shop(store, shop_id)
-        wanted = {key: request.args[key] for key in ("operation", "method", "path")
-                  if request.args.get(key)}
-        with store.lock:
-            entries = [dict(entry) for entry in shop.calls
-                       if all(str(entry.get(k)) == v for k, v in wanted.items())]
-        return jsonify({"calls": entries, "total_count": len(entries)})
-
-    @bp.get("/calls")
-    def unattributed_calls() -> Response:
-        with store.lock:
-            entries = [dict(entry) for entry in store.unattributed_calls]
-        return jsonify({"calls": entries, "total_count": len(entries)})
-
-    @bp.get("/shops/<int:shop_id>/summary")
-    def summary(shop_id: int) -> Response:
-        shop = _shop(store, shop_id)
-        with store.lock:
-            orders.settle_debits(shop, store.now())
-            return jsonify(_summary(shop))
-
-    @bp.post("/shops/<int:shop_id>/faults")
-    def add_fault(shop_id: int) -> tuple[Response, int]:
-        shop = _shop(store, shop_id)
-        try:
-            fault = parse_fault(request.get_json(silent=True))
-        except ValueError as exc:
-            raise ControlError(400, str(exc)) from None
-        shop.faults.add(fault)
-        return jsonify(fault.as_dict()), 201
-
-    @bp.get("/shops/<int:shop_id>/faults")
-    def list_faults(shop_id: int) -> Response:
-        return jsonify({"faults": _shop(store, shop_id).faults.as_list()})
-
-    @bp.delete("/shops/<int:shop_id>/faults")
-    def clear_faults(shop_id: int) -> Response:
-        return jsonify({"cleared": _shop(store, shop_id).faults.clear()})
-
     return bp
 
 
 def _generate(shop: Shop, body: dict[str, Any], seed: int | None, now: Any) -> dict:
-    count = _int(body.get("count", 0), "count", low=0, high=MAX_GENERATED)
-    malformed = _int(body.get("malformed", 0), "malformed", low=0, high=MAX_GENERATED)
-    with_messages = _int(body.get("with_messages", 0), "with_messages", low=0, high=count)
+    count = integer(body.get("count", 0), "count", low=0, high=MAX_GENERATED)
+    malformed = integer(body.get("malformed", 0), "malformed", low=0, high=MAX_GENERATED)
+    with_messages = integer(body.get("with_messages", 0), "with_messages", low=0, high=count)
     state = body.get("state", "WAITING_ACCEPTANCE")
     malformed_state = body.get("malformed_state", "SHIPPING")
     for name, value in (("state", state), ("malformed_state", malformed_state)):
         if value not in generator.INITIAL_STATES:
             raise ControlError(400, f"{name} must be one of {', '.join(generator.INITIAL_STATES)}")
-    start = None
-    if body.get("start"):
-        try:
-            start = parse_iso(str(body["start"]))
-        except ValueError:
-            raise ControlError(400, "start must be an ISO-8601 date-time") from None
     return generator.generate(shop, count=count, seed=seed, with_messages=with_messages,
-                              malformed=malformed, start=start, now=now, state=state,
-                              malformed_state=malformed_state)
+                              malformed=malformed, start=moment(body, "start"), now=now,
+                              state=state, malformed_state=malformed_state)
 
 
 def _summary(shop: Shop) -> dict[str, Any]:
@@ -237,40 +177,3 @@ def _summary(shop: Shop) -> dict[str, Any]:
         "calls": dict(sorted(operations.items())),
         "orders": per_order,
     }
-
-
-def _shop(store: MiraklStore, shop_id: int) -> Shop:
-    shop = store.shop(shop_id)
-    if shop is None:
-        raise ControlError(404, f"shop {shop_id} does not exist; POST /mirakl/_sandbox/shops")
-    return shop
-
-
-def _body(optional: bool = False) -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    if body is None and (optional or not request.get_data()):
-        return {}
-    if not isinstance(body, dict):
-        raise ControlError(400, "body must be a JSON object")
-    return body
-
-
-def _int(value: Any, name: str, low: int | None = None, high: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ControlError(400, f"{name} must be an integer")
-    if low is not None and value < low:
-        raise ControlError(400, f"{name} must be >= {low}")
-    if high is not None and value > high:
-        raise ControlError(400, f"{name} must be <= {high}")
-    return value
-
-
-def _rate_limit(value: Any) -> dict[str, Any] | None:
-    if value is None:
-        return None
-    if not isinstance(value, dict):
-        raise ControlError(400, "rate_limit must be {\"rate_per_second\": n, \"burst\": n} or null")
-    rate, burst = value.get("rate_per_second"), value.get("burst", 1)
-    if isinstance(rate, bool) or not isinstance(rate, int | float) or rate <= 0:
-        raise ControlError(400, "rate_limit.rate_per_second must be a number > 0")
-    return {"rate_per_second": rate, "burst": _int(burst, "rate_limit.burst", low=1)}

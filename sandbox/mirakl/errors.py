@@ -10,10 +10,11 @@ case (``ORDER_INVALID_STATE``, ``ORDER_LINE_NOT_FOUND``, ...), adds
 
 from __future__ import annotations
 
-from http import HTTPStatus
 from typing import Any
 
-from flask import Response, jsonify
+from flask import Response
+
+from sandbox.httputil import json_response, reason_phrase
 
 
 class MiraklError(Exception):
@@ -49,20 +50,9 @@ def error_response(
     headers: dict[str, str] | None = None,
 ) -> Response:
     """A JSON error answer; ``message`` defaults to the HTTP reason phrase."""
-    text = message or _phrase(status)
-    response = jsonify(MiraklError(status, text, code, field).body())
-    response.status_code = status
-    for name, value in (headers or {}).items():
-        response.headers[name] = value
-    return response
+    text = message or reason_phrase(status)
+    return json_response(MiraklError(status, text, code, field).body(), status, headers)
 
 
 def validation_error(message: str, field: str | None = None) -> MiraklError:
     return MiraklError(400, message, "VALIDATION_ERROR", field)
-
-
-def _phrase(status: int) -> str:
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return "Error"

@@ -11,7 +11,8 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
-from sandbox.timeutil import parse_iso, to_iso
+from sandbox.partials import date_or, deep_merge
+from sandbox.timeutil import to_iso
 
 from . import data
 from .generator import add_messages, build_line, build_order, money, store_order
@@ -42,12 +43,12 @@ def create_explicit(shop: Shop, partials: list[Any], *, seed: int | None,
             raise ValueError(f"order {order_id} already exists")
         # Default a little in the past so that last_updated_date is not in the future.
         default_created = (now - timedelta(seconds=30)).replace(microsecond=0)
-        created = _date(partial.get("created_date"), default_created)
+        created = date_or(partial.get("created_date"), default_created)
         record = build_order(rng, str(order_id), created)
         reveal_addresses(record)
         messages = partial.pop("customer_messages", None)
         lines = partial.pop("order_lines", _KEEP)
-        _deep_merge(record.payload, partial)
+        deep_merge(record.payload, partial)
         if lines is not _KEEP:
             _merge_lines(rng, record, lines)
             if "price" not in partial:
@@ -62,21 +63,6 @@ def create_explicit(shop: Shop, partials: list[Any], *, seed: int | None,
 
 
 _KEEP = object()
-
-
-def _date(value: Any, default: datetime) -> datetime:
-    try:
-        return parse_iso(value) if isinstance(value, str) else default
-    except ValueError:
-        return default
-
-
-def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> None:
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(base.get(key), dict):
-            _deep_merge(base[key], value)
-        else:
-            base[key] = value
 
 
 def _merge_lines(rng: random.Random, record: OrderRecord, lines: Any) -> None:
@@ -94,7 +80,7 @@ def _merge_lines(rng: random.Random, record: OrderRecord, lines: Any) -> None:
         else:
             base = build_line(rng, record.order_id, index, rng.choice(data.CATALOGUE), 0.0,
                          record.payload["created_date"], record.payload["last_updated_date"])
-        _deep_merge(base, item)
+        deep_merge(base, item)
         if "price" not in item and isinstance(base.get("quantity"), int) \
                 and isinstance(base.get("price_unit"), int | float):
             base["price"] = money(base["quantity"] * base["price_unit"])
@@ -120,12 +106,12 @@ def _settle_explicit_state(record: OrderRecord, lines: Any, now: datetime) -> No
     for index, line in enumerate(record.lines()):
         if index not in explicit_line_states:
             line["order_line_state"] = state
-    record.created = _date(payload.get("created_date"), record.created)
-    record.updated = _date(payload.get("last_updated_date"), record.created)
+    record.created = date_or(payload.get("created_date"), record.created)
+    record.updated = date_or(payload.get("last_updated_date"), record.created)
     if state in PRE_DEBIT_STATES:
         hide_addresses(record)
         if state == "WAITING_DEBIT_PAYMENT":
-            record.accepted_at = _date(payload.get("acceptance_decision_date"), now)
+            record.accepted_at = date_or(payload.get("acceptance_decision_date"), now)
             payload["acceptance_decision_date"] = to_iso(record.accepted_at)
     elif state not in ("REFUSED", "CANCELED") and payload.get("customer_debited_date") is None:
         payload["customer_debited_date"] = to_iso(record.updated)

@@ -18,7 +18,8 @@ from typing import Any
 
 from flask import Blueprint, Response, g, request
 
-from sandbox.faults import truncate_json
+from sandbox.faults import cut_body, inject
+from sandbox.httputil import path_from
 from sandbox.ratelimit import retry_after_header
 from sandbox.timeutil import to_iso
 
@@ -86,9 +87,7 @@ def create_api_blueprint(store: PrestaShopStore) -> Blueprint:
 
 def _finish(store: PrestaShopStore, response: Response) -> Response:
     """PrestaShop's headers, a broken body when a fault asks for one, and the call log."""
-    if g.get("ps_fault") == "broken_body" and request.method == "GET":
-        response.set_data(truncate_json(response.get_data(as_text=True)))
-        response.status_code = 200
+    cut_body(response, g.get("ps_fault"))
     response.headers["X-Powered-By"] = "PrestaShop Webservice"
     response.headers["Access-Time"] = str(int(time.time()))
     response.headers["Execution-Time"] = f"{time.monotonic() - g.ps_started:.3f}"
@@ -159,24 +158,14 @@ def _authenticate(shop: Shop) -> tuple[int, str] | None:
 
 
 def _apply_fault(store: PrestaShopStore, shop: Shop) -> Response | None:
-    fault = shop.faults.take(request.method, _api_path())
-    if fault is None:
-        return None
-    g.ps_fault = fault.kind
-    logger.info("PrestaShop sandbox %s: injecting %s fault on %s %s", shop.name, fault.kind,
-                request.method, _api_path())
-    if fault.kind == "status":
-        headers = {}
-        if fault.retry_after is not None:
-            headers["Retry-After"] = retry_after_header(fault.retry_after)
-        message = fault.message or "Injected failure"
-        return g.ps_render.errors(fault.status or 500, [(0, message)], headers)
-    if fault.kind == "timeout":
-        store.sleep(fault.delay_seconds)
-        return None
-    if request.method != "GET":
-        return Response(BROKEN_STUB, status=200, mimetype="application/json")
-    return None
+    g.ps_fault, answer = inject(shop.faults, request.method, _api_path(),
+                                who=f"PrestaShop sandbox {shop.name}", sleep=store.sleep,
+                                refuse=_refuse, stub=BROKEN_STUB)
+    return answer
+
+
+def _refuse(status: int, message: str | None, headers: dict[str, str]) -> Response:
+    return g.ps_render.errors(status, [(0, message or "Injected failure")], headers)
 
 
 def _check_method(shop: Shop, resource: str) -> None:
@@ -249,9 +238,7 @@ def _image(store: PrestaShopStore, shop: Shop, kind: str, product_id: int,
 
 
 def _api_path() -> str:
-    path = request.path
-    index = path.find("/api/")
-    return path[index:] if index >= 0 else path
+    return path_from("/api/")
 
 
 def _resource_of(path: str) -> str:

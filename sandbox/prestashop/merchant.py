@@ -3,17 +3,24 @@ cancel orders, set stock, edit carriers (under ``/prestashop/_sandbox/shops/<sho
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, jsonify, request
 
-from sandbox.timeutil import parse_iso
+from sandbox.control import (
+    ControlError,
+    handle_control_errors,
+    integer,
+    json_body,
+    moment,
+    seed_of,
+    text,
+)
 
 from . import catalogue, data, orders
-from .control import ControlError, integer, json_body, shop_or_404
+from .control import shop_accounts
 from .output import I18n, scalar
 from .store import PrestaShopStore
 
@@ -25,21 +32,19 @@ MAX_ORDERS = 20_000
 
 def create_merchant_blueprint(store: PrestaShopStore) -> Blueprint:
     bp = Blueprint("merchant", __name__)
-
-    @bp.errorhandler(ControlError)
-    def control_error(error: ControlError) -> tuple[Response, int]:
-        return jsonify({"error": error.message}), error.status
+    handle_control_errors(bp)
+    shops = shop_accounts(store)
 
     @bp.post("/shops/<name>/products")
     def add_products(name: str) -> tuple[Response, int]:
-        shop, body = shop_or_404(store, name), json_body()
+        shop, body = shops.get(name), json_body()
         count = integer(body.get("count", 0), "count", 0, MAX_PRODUCTS)
         ratio = body.get("combinations_ratio", 0.25)
         if isinstance(ratio, bool) or not isinstance(ratio, int | float) or not 0 <= ratio <= 1:
             raise ControlError(400, "combinations_ratio must be a number between 0 and 1")
         with store.lock:
             result = catalogue.generate_products(
-                shop.data, count=count, seed=_seed(body), now=store.now(),
+                shop.data, count=count, seed=seed_of(body), now=store.now(),
                 combinations_ratio=float(ratio),
                 images_per_product=integer(body.get("images_per_product", 2), "images_per_product",
                                         0, 10),
@@ -47,13 +52,13 @@ def create_merchant_blueprint(store: PrestaShopStore) -> Blueprint:
                                        0, count),
                 suppliers=integer(body.get("suppliers", 4), "suppliers", 1,
                                len(data.SUPPLIER_NAMES)),
-                start=_start(body))
+                start=moment(body, "start"))
         logger.info("PrestaShop sandbox %s: %d products generated", name, count)
         return jsonify(result), 201
 
     @bp.post("/shops/<name>/products/touch")
     def touch(name: str) -> Response:
-        shop, body = shop_or_404(store, name), json_body()
+        shop, body = shops.get(name), json_body()
         ids = _ids(body.get("ids"))
         suffix = body.get("suffix", " (updated)")
         if not isinstance(suffix, str):
@@ -64,7 +69,7 @@ def create_merchant_blueprint(store: PrestaShopStore) -> Blueprint:
 
     @bp.get("/shops/<name>/products/<int:product_id>")
     def one_product(name: str, product_id: int) -> Response:
-        shop = shop_or_404(store, name)
+        shop = shops.get(name)
         with store.lock:
             row = shop.data.products.row(product_id)
             if row is None:
@@ -73,7 +78,7 @@ def create_merchant_blueprint(store: PrestaShopStore) -> Blueprint:
 
     @bp.post("/shops/<name>/orders")
     def add_orders(name: str) -> tuple[Response, int]:
-        shop, body = shop_or_404(store, name), json_body()
+        shop, body = shops.get(name), json_body()
         overrides = body.get("orders")
         if overrides is not None and not (isinstance(overrides, list)
                                           and all(isinstance(o, dict) for o in overrides)):
@@ -82,18 +87,18 @@ def create_merchant_blueprint(store: PrestaShopStore) -> Blueprint:
             try:
                 result = orders.generate_orders(
                     shop.data, count=integer(body.get("count", 0), "count", 0, MAX_ORDERS),
-                    seed=_seed(body), now=store.now(), state=_state(body.get("state", "paid")),
+                    seed=seed_of(body), now=store.now(), state=_state(body.get("state", "paid")),
                     unknown_carrier=integer(body.get("unknown_carrier", 0), "unknown_carrier", 0,
                                          MAX_ORDERS),
                     malformed=integer(body.get("malformed", 0), "malformed", 0, MAX_ORDERS),
-                    start=_start(body), overrides=overrides)
+                    start=moment(body, "start"), overrides=overrides)
             except (ValueError, KeyError) as exc:
                 raise ControlError(400, f"cannot apply the orders: {exc}") from None
         return jsonify(result), 201
 
     @bp.get("/shops/<name>/orders/<int:order_id>")
     def one_order(name: str, order_id: int) -> Response:
-        shop = shop_or_404(store, name)
+        shop = shops.get(name)
         with store.lock:
             view = orders.order_view(shop.data, order_id)
             if view is None:
@@ -102,7 +107,7 @@ def create_merchant_blueprint(store: PrestaShopStore) -> Blueprint:
 
     @bp.post("/shops/<name>/orders/<int:order_id>/<action>")
     def order_action(name: str, order_id: int, action: str) -> Response:
-        shop = shop_or_404(store, name)
+        shop = shops.get(name)
         aliases = {"pay": "paid", "cancel": "canceled", "ship": "shipped"}
         if action not in (*aliases, "state"):
             raise ControlError(404, "actions are pay, cancel, ship and state")
@@ -115,7 +120,7 @@ def create_merchant_blueprint(store: PrestaShopStore) -> Blueprint:
 
     @bp.post("/shops/<name>/stock")
     def set_stock(name: str) -> Response:
-        shop, body = shop_or_404(store, name), json_body()
+        shop, body = shops.get(name), json_body()
         quantities = body.get("quantities", {})
         if not isinstance(quantities, dict):
             raise ControlError(400, "quantities must be an object {reference: quantity}")
@@ -132,7 +137,7 @@ def create_merchant_blueprint(store: PrestaShopStore) -> Blueprint:
 
     @bp.get("/shops/<name>/stock")
     def get_stock(name: str) -> Response:
-        shop = shop_or_404(store, name)
+        shop = shops.get(name)
         wanted = [s for s in request.args.get("skus", "").split(",") if s]
         with store.lock:
             index = catalogue.sku_index(shop.data)
@@ -143,17 +148,16 @@ def create_merchant_blueprint(store: PrestaShopStore) -> Blueprint:
 
     @bp.post("/shops/<name>/carriers")
     def add_carrier(name: str) -> tuple[Response, int]:
-        shop, body = shop_or_404(store, name), json_body()
-        if not isinstance(body.get("name"), str) or not body["name"].strip():
-            raise ControlError(400, "name must be a non-empty string")
+        shop, body = shops.get(name), json_body()
+        carrier = text(body.get("name"), "name")
         with store.lock:
-            carrier_id = shop.data.add_carrier(body["name"].strip(), str(body.get("url", "")))
+            carrier_id = shop.data.add_carrier(carrier, str(body.get("url", "")))
         return jsonify({"id": carrier_id}), 201
 
     @bp.post("/shops/<name>/carriers/<int:carrier_id>/edit")
     def edit_carrier(name: str, carrier_id: int) -> tuple[Response, int]:
         """Editing a carrier in the back office makes a new id with the same id_reference."""
-        shop, body = shop_or_404(store, name), json_body(optional=True)
+        shop, body = shops.get(name), json_body(optional=True)
         with store.lock:
             old = shop.data.tables["carriers"].get(carrier_id)
             if old is None or old["deleted"]:
@@ -189,22 +193,9 @@ def _state(value: Any) -> int:
                             + ", ".join(data.STATE_ALIASES))
 
 
-def _seed(body: dict[str, Any]) -> int | None:
-    return None if body.get("seed") is None else integer(body["seed"], "seed")
-
-
 def _ids(value: Any) -> list[int] | None:
     if value is None:
         return None
     if not isinstance(value, list) or not all(isinstance(i, int) for i in value):
         raise ControlError(400, "ids must be a list of integers, or null for all")
     return value
-
-
-def _start(body: dict[str, Any]) -> dt.datetime | None:
-    if not body.get("start"):
-        return None
-    try:
-        return parse_iso(str(body["start"]))
-    except ValueError:
-        raise ControlError(400, "start must be an ISO-8601 date-time") from None

@@ -2,14 +2,13 @@
 
 Each shop is a separate PrestaShop install reachable under its own URL
 (``/prestashop/<shop>/api/...``) with its own 32-character key, version, time zone, rate
-limit, faults and call log. Requests arrive on many threads, so shop data is read and changed
-under ``store.lock``; only injected delays wait outside it.
+limit, faults and call log. The lock, clock, call logs and reset are the shared ``Store``'s
+(see ``sandbox/store.py``).
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,8 +18,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sandbox.faults import FaultQueue
-from sandbox.ratelimit import TokenBucket
-from sandbox.timeutil import utc_now
+from sandbox.ratelimit import TokenBucket, bucket_for
+from sandbox.store import Store, call_log
 
 from . import catalogue, data
 from .output import I18n, field_texts
@@ -29,7 +28,6 @@ from .tables import Table
 
 logger = logging.getLogger(__name__)
 
-CALL_LOG_LIMIT = 20_000
 ALL_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -176,7 +174,7 @@ class Shop:
     permissions: dict[str, frozenset[str]] | None = None
     bucket: TokenBucket | None = None
     faults: FaultQueue = field(default_factory=FaultQueue)
-    calls: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=CALL_LOG_LIMIT))
+    calls: deque[dict[str, Any]] = field(default_factory=call_log)
     counters: Counter[str] = field(default_factory=Counter)
     second: int = 0  # the wall-clock second being counted, and the calls served in it
     served_in_second: int = 0
@@ -214,55 +212,26 @@ class Shop:
         }
 
 
-class PrestaShopStore:
-    """All simulator state of one sandbox app, guarded by one re-entrant lock."""
+class PrestaShopStore(Store):
+    """All PrestaShop simulator state of one sandbox app: shops by name."""
 
-    def __init__(self, clock: Callable[[], datetime] = utc_now) -> None:
-        self.lock = threading.RLock()
-        self._clock = clock
-        self._shops: dict[str, Shop] = {}
-        self._wake = threading.Event()
-        self.unattributed_calls: deque[dict[str, Any]] = deque(maxlen=CALL_LOG_LIMIT)
-
-    def now(self) -> datetime:
-        return self._clock()
-
-    def reset(self) -> None:
-        with self.lock:
-            self._shops.clear()
-            self.unattributed_calls.clear()
-            self.wake_sleepers()
-        logger.info("PrestaShop sandbox state cleared")
+    label = "PrestaShop"
 
     def upsert_shop(self, name: str, ws_key: str, **settings: Any) -> tuple[Shop, bool]:
         """Create a shop, or replace its settings keeping its data. Returns (shop, created)."""
         rate_limit = settings.pop("rate_limit", None)
         with self.lock:
-            shop = self._shops.get(name)
+            shop = self._accounts.get(name)
             created = shop is None
             if shop is None:
                 shop = Shop(name=name, ws_key=ws_key, data=ShopData(self.now()))
-                self._shops[name] = shop
+                self._accounts[name] = shop
             shop.ws_key = ws_key
             for key, value in settings.items():
                 setattr(shop, key, value)
-            shop.bucket = (TokenBucket(rate_limit["rate_per_second"], rate_limit["burst"])
-                           if rate_limit else None)
+            shop.bucket = bucket_for(rate_limit)
         logger.info("PrestaShop sandbox shop %s %s", name, "created" if created else "updated")
         return shop, created
 
-    def shop(self, name: str) -> Shop | None:
-        with self.lock:
-            return self._shops.get(name)
-
-    def shops(self) -> list[Shop]:
-        with self.lock:
-            return list(self._shops.values())
-
-    def sleep(self, seconds: float) -> None:
-        """An injected delay that a reset or a server stop cuts short."""
-        self._wake.wait(seconds)
-
-    def wake_sleepers(self) -> None:
-        self._wake.set()
-        self._wake = threading.Event()
+    shop = Store.account
+    shops = Store.all_accounts

@@ -16,6 +16,7 @@ import time
 
 from flask import Blueprint, Response, g, request
 
+from sandbox.httputil import path_from
 from sandbox.timeutil import to_iso, utc_now
 
 from .bucket import Pour
@@ -113,9 +114,7 @@ def _operation() -> str | None:
 
 def _api_path() -> str:
     """The path without the sandbox's ``/shopify/{shop}`` prefix (what faults match)."""
-    path = request.path
-    index = path.find("/admin/api/")
-    return path[index:] if index >= 0 else path
+    return path_from("/admin/api/")
 
 
 def _log(store: ShopifyStore, shop: Shop, response: Response, pour: Pour | None,

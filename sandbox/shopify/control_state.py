@@ -7,7 +7,7 @@ import random
 from collections import Counter
 from typing import Any
 
-from flask import request
+from sandbox.control import ControlError, integer
 
 from . import data, order_generator, orders
 from .bucket import PLANS
@@ -15,30 +15,6 @@ from .errors import BadParameter
 from .formats import parse_time, render_time
 from .generator import generate_products
 from .store import Product, Shop, ShopifyStore
-
-
-class ControlError(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
-def body(optional: bool = False) -> dict[str, Any]:
-    value = request.get_json(silent=True)
-    if value is None and (optional or not request.get_data()):
-        return {}
-    if not isinstance(value, dict):
-        raise ControlError(400, "body must be a JSON object")
-    return value
-
-
-def integer(value: Any, name: str, low: int | None = None, high: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ControlError(400, f"{name} must be an integer")
-    if (low is not None and value < low) or (high is not None and value > high):
-        raise ControlError(400, f"{name} must be between {low} and {high}")
-    return value
 
 
 def bucket_of(values: dict[str, Any]) -> tuple[int, float] | None:

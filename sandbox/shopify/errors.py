@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, jsonify
+from flask import Response
+
+from sandbox.httputil import json_response
 
 UNAUTHORIZED = "[API] Invalid API key or access token (unrecognized login or wrong password)"
 
@@ -31,8 +33,4 @@ def not_found() -> ShopifyError:
 
 
 def error_response(status: int, errors: Any, headers: dict[str, str] | None = None) -> Response:
-    response = jsonify({"errors": errors})
-    response.status_code = status
-    for name, value in (headers or {}).items():
-        response.headers[name] = value
-    return response
+    return json_response({"errors": errors}, status, headers)

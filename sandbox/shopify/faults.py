@@ -10,19 +10,16 @@ through, so a test can fail the third page of a list.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, fields
-from http import HTTPStatus
 from typing import Any
 
 from flask import Response, g, request
 
-from sandbox.faults import BROKEN_STUB, Fault, parse_fault, truncate_json
+from sandbox.faults import Fault, cut_body, inject, parse_fault
+from sandbox.httputil import reason_phrase
 
 from .errors import error_response
 from .store import Shop, ShopifyStore
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -52,35 +49,16 @@ def parse(body: Any) -> LaterFault:
 
 def apply_fault(store: ShopifyStore, shop: Shop, path: str) -> Response | None:
     """The answer an injected fault imposes, or None to handle the call normally."""
-    fault = shop.faults.take(request.method, path)
-    if fault is None:
-        return None
-    g.shopify_fault = fault.kind
-    logger.info("Shopify sandbox %s: injecting %s fault on %s %s", shop.handle, fault.kind,
-                request.method, path)
-    if fault.kind == "status":
-        status = fault.status or 500
-        headers = {}
-        if fault.retry_after is not None:
-            headers["Retry-After"] = f"{fault.retry_after:.1f}"
-        return error_response(status, fault.message or _phrase(status), headers)
-    if fault.kind == "timeout":
-        store.sleep(fault.delay_seconds)
-        return None
-    if request.method != "GET":
-        return Response(BROKEN_STUB, status=200, mimetype="application/json")
-    return None
+    g.shopify_fault, answer = inject(
+        shop.faults, request.method, path, who=f"Shopify sandbox {shop.handle}",
+        sleep=store.sleep, refuse=_refuse, retry_after=lambda seconds: f"{seconds:.1f}")
+    return answer
 
 
 def break_body(response: Response) -> None:
     """Cut a GET's real body in half when a ``broken_body`` fault hit it."""
-    if g.get("shopify_fault") == "broken_body" and request.method == "GET":
-        response.set_data(truncate_json(response.get_data(as_text=True)))
-        response.status_code = 200
+    cut_body(response, g.get("shopify_fault"))
 
 
-def _phrase(status: int) -> str:
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return "Error"
+def _refuse(status: int, message: str | None, headers: dict[str, str]) -> Response:
+    return error_response(status, message or reason_phrase(status), headers)

@@ -1,8 +1,7 @@
 """In-memory state of the Shopify simulator: shops, catalogue, inventory, orders, call log.
 
-One ``ShopifyStore`` lives in each sandbox app. Requests arrive on many threads (several worker
-processes call one shop), so every read or change of shop data happens under ``store.lock``;
-only injected timeouts wait outside it. Products are kept as compact slotted records and
+One ``ShopifyStore`` lives in each sandbox app; its lock, clock and reset are the shared
+``Store``'s (see ``sandbox/store.py``). Products are kept as compact slotted records and
 rendered to JSON per request, so a shop of 50,000 products stays small in memory.
 """
 
@@ -11,13 +10,13 @@ from __future__ import annotations
 import bisect
 import itertools
 import logging
-import threading
 from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sandbox.faults import FaultQueue
+from sandbox.store import Store, call_log
 
 from .bucket import PLANS, LeakyBucket
 from .formats import now_epoch
@@ -124,7 +123,7 @@ class Shop:
     next_order_number: int = 1001
     next_product_number: int = 1
     faults: FaultQueue = field(default_factory=FaultQueue)
-    calls: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=CALL_LOG_LIMIT))
+    calls: deque[dict[str, Any]] = field(default_factory=lambda: call_log(CALL_LOG_LIMIT))
     operations: Counter[str] = field(default_factory=Counter)
 
     def add_product(self, product: Product) -> None:
@@ -163,17 +162,17 @@ class Shop:
         }
 
 
-class ShopifyStore:
-    """All simulator state of one sandbox app, guarded by one re-entrant lock.
+class ShopifyStore(Store):
+    """All Shopify simulator state of one sandbox app: shops by handle.
 
-    Ids come from counters shared by every shop, as on Shopify where ids are global.
+    Ids come from counters shared by every shop, as on Shopify where ids are global; the clock
+    reads epoch seconds, as the simulator renders every time in the shop's own offset.
     """
 
+    label = "Shopify"
+
     def __init__(self, clock: Callable[[], int] = now_epoch) -> None:
-        self.lock = threading.RLock()
-        self._clock = clock
-        self._shops: dict[str, Shop] = {}
-        self._wake = threading.Event()
+        super().__init__(clock)
         self.ids = {
             name: itertools.count(start)
             for name, start in (
@@ -189,26 +188,16 @@ class ShopifyStore:
         with self.lock:
             return next(self.ids[kind])
 
-    def now(self) -> int:
-        """Real time in epoch seconds, read per request."""
-        return self._clock()
-
-    def reset(self) -> None:
-        with self.lock:
-            self._shops.clear()
-            self.wake_sleepers()
-        logger.info("Shopify sandbox state cleared")
-
     def upsert_shop(self, handle: str, token: str, *, name: str | None = None,
                     offset_minutes: int = -300, currency: str = "EUR",
                     bucket: tuple[int, float] | None = PLANS["standard"],
                     scopes: frozenset[str] | None = None) -> tuple[Shop, bool]:
         """Create a shop or replace its settings, keeping its data. Returns (shop, created)."""
         with self.lock:
-            for other in self._shops.values():
+            for other in self._accounts.values():
                 if other.token == token and other.handle != handle:
                     raise ValueError(f"access_token is already used by shop {other.handle}")
-            shop = self._shops.get(handle)
+            shop = self._accounts.get(handle)
             created = shop is None
             limiter = LeakyBucket(*bucket) if bucket else None
             if shop is None:
@@ -216,7 +205,7 @@ class ShopifyStore:
                             offset_minutes=offset_minutes, currency=currency, bucket=limiter,
                             scopes=scopes or frozenset(ALL_SCOPES))
                 self._add_location(shop, "Main warehouse")
-                self._shops[handle] = shop
+                self._accounts[handle] = shop
             else:
                 shop.token = token
                 shop.name = name or shop.name
@@ -244,23 +233,10 @@ class ShopifyStore:
             self._add_location(shop, name)
             return max(shop.locations)
 
-    def shop(self, handle: str) -> Shop | None:
-        with self.lock:
-            return self._shops.get(handle)
-
-    def shops(self) -> list[Shop]:
-        with self.lock:
-            return list(self._shops.values())
+    shop = Store.account
+    shops = Store.all_accounts
 
     def log_call(self, shop: Shop, entry: dict[str, Any]) -> None:
         with self.lock:
             shop.calls.append(entry)
             shop.operations[entry.get("operation") or "other"] += 1
-
-    def sleep(self, seconds: float) -> None:
-        """An injected delay that a reset or a server stop cuts short."""
-        self._wake.wait(seconds)
-
-    def wake_sleepers(self) -> None:
-        self._wake.set()
-        self._wake = threading.Event()
