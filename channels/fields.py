@@ -78,7 +78,12 @@ def decimal(
         raise fail(owner, f"'{key}' should be a number, got {str(value)[:40]!r}") from None
     if not number.is_finite():
         raise fail(owner, f"'{key}' should be a finite number")
-    return number.quantize(Decimal(places)) if places else number
+    if not places:
+        return number
+    try:
+        return number.quantize(Decimal(places))
+    except InvalidOperation:
+        raise fail(owner, f"'{key}' is out of range: {str(value)[:40]!r}") from None
 
 
 def money(value: Any, key: str, owner: Any, *, fail: Fail, blank: bool = False) -> Decimal | None:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from channels.errors import ChannelProblem
+from channels.errors import ChannelProblem, PayloadError
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,27 @@ class Shipment:
         return [name for name, value in wanted if not (value or "").strip()]
 
 
+# What a mapping raises when a payload has a shape nobody foresaw (a list where a text was
+# expected, an amount too large to round...).
+UNREADABLE = (TypeError, ValueError, KeyError, AttributeError, IndexError, ArithmeticError)
+
+
+def unreadable(payload: Any, exc: Exception) -> ChannelProblem:
+    """A payload error for a record a mapping could not read, naming it when it can."""
+    ref = None
+    if isinstance(payload, Mapping):
+        for key in ("order_id", "AmazonOrderId", "OrderNumber", "entity_id", "id", "order_number"):
+            if isinstance(payload.get(key), str | int) and not isinstance(payload.get(key), bool):
+                ref = str(payload[key])
+                break
+    return PayloadError(
+        f"record {ref or '(without id)'} could not be read ({exc.__class__.__name__}: "
+        f"{str(exc)[:200]}); the other records carry on",
+        record_ref=ref,
+        details={"exception": exc.__class__.__name__},
+    )
+
+
 @dataclass
 class Page:
     """One page of records plus the position to resume from."""
@@ -109,6 +130,9 @@ class Page:
                 page.records.append(read(payload))
             except catch as problem:
                 page.problems.append(problem)
+            except UNREADABLE as exc:
+                # A shape the mapping did not foresee: still one bad record, never a crashed run.
+                page.problems.append(unreadable(payload, exc))
         return page
 
 

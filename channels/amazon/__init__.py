@@ -15,7 +15,7 @@ from typing import Any
 
 from channels.base import Connector as BaseConnector
 from channels.errors import ChannelProblem, ConfigurationError, Error, Info, RejectedByChannel
-from channels.records import OrderRecord, Page, Shipment
+from channels.records import UNREADABLE, OrderRecord, Page, Shipment, unreadable
 from channels.settings_spec import parse_utc
 
 from . import customisation, mapping
@@ -200,6 +200,9 @@ class Connector(BaseConnector):
             if problem.severity != "error":
                 raise  # transport trouble ends the run; it is retried as a whole
             page.problems.append(problem)
+            return None
+        except UNREADABLE as exc:
+            page.problems.append(unreadable(payload, exc))
             return None
 
     def _order(self, payload: Any) -> OrderRecord:

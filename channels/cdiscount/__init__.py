@@ -9,7 +9,7 @@ from typing import Any
 
 from channels.base import Connector as BaseConnector
 from channels.errors import ChannelProblem, ConfigurationError, RejectedByChannel
-from channels.records import Page, Shipment
+from channels.records import UNREADABLE, Page, Shipment, unreadable
 from channels.settings_spec import parse_utc
 
 from . import mapping
@@ -193,6 +193,8 @@ def _mapped(payloads: list, mapper: Callable[[Any], Any], problems: list) -> lis
             records.append(mapper(payload))
         except ChannelProblem as problem:
             problems.append(problem)
+        except UNREADABLE as exc:
+            problems.append(unreadable(payload, exc))
     return records
 
 

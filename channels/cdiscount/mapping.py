@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -118,10 +118,16 @@ def _items(payload: Mapping, array: str, item: str) -> list[Any]:
     return list(items) if isinstance(items, list) else []
 
 
-def _money(value: Any) -> Decimal | None:
+def _money(value: Any, order: Any = None, what: str = "an amount") -> Decimal | None:
     if value is None:
         return None
-    return Decimal(str(value)).quantize(CENT)
+    try:
+        amount = Decimal(str(value)).quantize(CENT)
+    except (InvalidOperation, ValueError):
+        amount = None
+    if isinstance(value, bool) or amount is None or not amount.is_finite():
+        raise _fail(order, f"{what} is not a number: {str(value)[:40]!r}")
+    return amount
 
 
 def _date(payload: Mapping, key: str, *, required: bool) -> dt.datetime | None:
@@ -147,7 +153,7 @@ def line_from_payload(line: Any, order: Mapping, number: int) -> OrderLineRecord
     quantity = line.get("Quantity")
     if not isinstance(quantity, int) or quantity <= 0:
         raise _fail(order, f"order line {number} ({sku}) has no positive Quantity")
-    price = _money(line.get("PurchasePrice"))
+    price = _money(line.get("PurchasePrice"), order, f"order line {number} PurchasePrice")
     row = line.get("RowId")
     return OrderLineRecord(
         channel_line_id=str(row if row is not None else number),
@@ -224,8 +230,9 @@ def order_from_payload(payload: Any) -> OrderRecord:
         shipping_method=_text(payload.get("ShippingCode")) or None,
         buyer=_buyer(customer),
         shipping_address=shipping,
-        billing_address=address_from_payload(payload.get("BillingAddress"), customer,
-                                             shipping=False),
+        billing_address=address_from_payload(
+            payload.get("BillingAddress"), customer, shipping=False
+        ),
         attributes=attributes,
         cancelled=state in CANCELLED_STATES,
     )
@@ -242,8 +249,12 @@ def _updated_at(payload: Mapping) -> dt.datetime | None:
 
 
 def _total(payload: Mapping) -> Decimal | None:
-    validated = _money(payload.get("ValidatedTotalAmount"))
-    return validated if validated else _money(payload.get("InitialTotalAmount"))
+    validated = _money(payload.get("ValidatedTotalAmount"), payload, "ValidatedTotalAmount")
+    return (
+        validated
+        if validated
+        else _money(payload.get("InitialTotalAmount"), payload, "InitialTotalAmount")
+    )
 
 
 def _buyer(customer: Mapping) -> dict[str, str]:
@@ -297,8 +308,11 @@ def shipped_order(shipment: Shipment) -> dict[str, Any]:
         )
     skus = list(dict.fromkeys(line.channel_sku for line in shipment.lines if line.channel_sku))
     if not skus:
-        raise Error(f"order {order_id} has no lines to confirm to CDiscount",
-                    code="no_lines", record_ref=order_id)
+        raise Error(
+            f"order {order_id} has no lines to confirm to CDiscount",
+            code="no_lines",
+            record_ref=order_id,
+        )
     carrier = (shipment.carrier or "").strip()
     number = (shipment.tracking_number or "").strip()
     return {

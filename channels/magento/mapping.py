@@ -144,10 +144,11 @@ def _shipped_lines(items: list[Any], owner: Any) -> list[Mapping[str, Any]]:
     """The items that are lines: configurable children and bundle parents are dropped."""
     if not all(isinstance(i, Mapping) for i in items):
         raise _fail(owner, "an item is not an object")
-    by_id = {i.get("item_id"): i for i in items}
+    by_id = {str(i.get("item_id")): i for i in items}
     lines = []
     for item in items:
-        parent = by_id.get(item.get("parent_item_id")) if item.get("parent_item_id") else None
+        parent_id = item.get("parent_item_id")
+        parent = by_id.get(str(parent_id)) if parent_id else None
         if parent is not None and parent.get("product_type") == "configurable":
             continue
         if item.get("product_type") == "bundle":

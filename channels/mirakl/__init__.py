@@ -10,7 +10,7 @@ from typing import Any
 
 from channels.base import Connector as BaseConnector
 from channels.errors import ChannelProblem, RejectedByChannel
-from channels.records import Page, Shipment
+from channels.records import UNREADABLE, Page, Shipment, unreadable
 from channels.settings_spec import parse_utc
 
 from . import mapping
@@ -69,6 +69,8 @@ class Connector(BaseConnector):
                     if problem.severity != "error":
                         raise  # a transport problem ends the run; it is retried as a whole
                     page.problems.append(problem)
+                except UNREADABLE as exc:
+                    page.problems.append(unreadable(payload, exc))
             yield page
         watermark = started - dt.timedelta(seconds=CURSOR_OVERLAP_SECONDS)
         yield Page(records=[], next_position={"updated_since": watermark.isoformat()})

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from channels.errors import ChannelProblem, RejectedByChannel
-from channels.records import OrderRecord, Page, Shipment
+from channels.records import UNREADABLE, OrderRecord, Page, Shipment, unreadable
 from channels.settings_spec import parse_utc
 
 from . import mapping
@@ -98,6 +98,8 @@ class OrderFeeds:
                 page.problems.append(problem)
                 if problem.record_ref:
                     failed.append(problem.record_ref)
+            except UNREADABLE as exc:
+                page.problems.append(unreadable(payload, exc))
         return page, failed
 
     # -- feeds --------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from typing import Any
 
 from channels.base import Connector as BaseConnector
 from channels.errors import ChannelProblem, ConfigurationError, CredentialsError, MappingError
-from channels.records import OrderRecord, Page, Shipment, StockUpdate
+from channels.records import UNREADABLE, OrderRecord, Page, Shipment, StockUpdate, unreadable
 from channels.settings_spec import parse_utc
 
 from . import mapping, product_mapping
@@ -120,6 +120,8 @@ class Connector(BaseConnector):
                     page.problems.append(problem)
                     if problem.severity == "error" and problem.record_ref:
                         held.append(problem.record_ref)
+                except UNREADABLE as exc:
+                    page.problems.append(unreadable(payload, exc))
             since_id = _max_id(payloads, since_id)
             held = list(dict.fromkeys(held))[-MAX_HELD_ORDER_IDS:]
             page.next_position = {"since_id": since_id, "held_ids": held}

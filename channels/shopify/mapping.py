@@ -58,18 +58,24 @@ def channel_status(payload: Mapping[str, Any]) -> str:
 
 def is_cancelled(payload: Mapping[str, Any]) -> bool:
     """Cancelled in Shopify, or its payment voided/refunded before it was shipped."""
-    return bool(payload.get("cancelled_at")) or payload.get("financial_status") in VOID_STATUSES
+    return bool(payload.get("cancelled_at")) or _financial(payload) in VOID_STATUSES
+
+
+def _financial(payload: Mapping[str, Any]) -> str | None:
+    """The financial status when it is text (anything else is reported as unknown)."""
+    value = payload.get("financial_status")
+    return value if isinstance(value, str) else None
 
 
 def awaits_payment(payload: Mapping[str, Any], import_authorized: bool) -> bool:
-    financial = payload.get("financial_status")
+    financial = _financial(payload)
     if financial == "authorized" and import_authorized:
         return False
     if financial in UNPAID_STATUSES:
         return True
     if financial in PAID_STATUSES:
         return False
-    raise fail(payload, f"unknown financial_status {str(financial)[:40]!r}")
+    raise fail(payload, f"unknown financial_status {str(payload.get('financial_status'))[:40]!r}")
 
 
 def shipping_method(payload: Mapping[str, Any], methods: Mapping[str, str]) -> tuple[str, str]:
@@ -134,7 +140,10 @@ def line_from_payload(line: Any, order: Any) -> OrderLineRecord | None:
     if not isinstance(sku, str) or not sku.strip():
         raise fail(order, f"line {line.get('id')} ({str(line.get('name'))[:80]}) has no SKU; "
                           "give the variant a SKU in Shopify")
-    properties = {str(p.get("name")): p.get("value") for p in line.get("properties") or []
+    raw_properties = line.get("properties")
+    if not isinstance(raw_properties, list):
+        raw_properties = []
+    properties = {str(p.get("name")): p.get("value") for p in raw_properties
                   if isinstance(p, Mapping) and p.get("name")
                   and not str(p.get("name")).startswith("_") and p.get("value") not in (None, "")}
     return OrderLineRecord(
