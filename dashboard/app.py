@@ -16,13 +16,16 @@ from typing import Any
 
 from flask import Flask, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 import models
-from dashboard import formatting
+from dashboard import formatting, login_limit
 from dashboard.auth import init_auth, require_login
+from dashboard.ids import IdConverter
 from dashboard.monitoring import init_monitoring
 from dashboard.queries import bell
+from dashboard.security_headers import init_security_headers
 from dashboard.views import init_admin
 from models.db import DEFAULT_DATA_DIR, close_quietly
 
@@ -37,6 +40,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the dashboard app; `{"BIND_DATABASE": False}` leaves the database binding alone."""
     config = dict(config or {})
     app = Flask(__name__)
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     app.config.update(
         SECRET_KEY=os.environ.get("SECRET_KEY") or None,
         SESSION_COOKIE_HTTPONLY=True,
@@ -47,17 +51,27 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         # A form may stay open as long as the session lasts.
         WTF_CSRF_TIME_LIMIT=SESSION_HOURS * 3600,
         BIND_DATABASE=True,
+        # Failed logins allowed per username and per client address in the window.
+        LOGIN_MAX_FAILURES=login_limit.MAX_FAILURES,
+        LOGIN_WINDOW_SECONDS=login_limit.WINDOW_SECONDS,
+        # Proxies in front of the app that append to X-Forwarded-For (0: none; the
+        # login limit then counts the proxy's address, so set it behind a load balancer).
+        TRUSTED_PROXY_HOPS=int(os.environ.get("CHANNELHUB_TRUSTED_PROXY_HOPS") or 0),
     )
     app.config.update(config)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _local_secret_key()
     if app.config["BIND_DATABASE"] and models.database.obj is None:
         models.init_database()
+    if app.config["TRUSTED_PROXY_HOPS"]:
+        hops = app.config["TRUSTED_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     _init_database_per_request(app)
     init_auth(app)
     app.before_request(require_login)
     CSRFProtect(app)
+    init_security_headers(app)
     _init_templates(app)
     init_admin(app)
     _init_routes(app)

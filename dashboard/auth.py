@@ -3,6 +3,8 @@
 Users are `models.User` rows; Flask-Login only needs a thin wrapper around them.
 The session id carries a short fingerprint of the password hash, so changing a
 user's password (or deactivating the user) ends every session that user has open.
+Failed logins are rate-limited per username and per client address
+(`dashboard.login_limit`); a refusal looks the same whether the user exists or not.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from urllib.parse import urlsplit
 from flask import (
     Blueprint,
     Flask,
+    current_app,
     redirect,
     render_template,
     request,
@@ -29,6 +32,7 @@ from werkzeug.wrappers import Response
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import InputRequired, Length
 
+from dashboard.login_limit import LoginLimit, wait_text
 from models import Role, User, utcnow
 
 log = logging.getLogger(__name__)
@@ -126,15 +130,30 @@ def _spend_a_hash_check(password: str) -> None:
     check_password_hash(_dummy_hash(), password)
 
 
+def login_limit() -> LoginLimit:
+    config = current_app.config
+    return LoginLimit(config["LOGIN_MAX_FAILURES"], config["LOGIN_WINDOW_SECONDS"])
+
+
+def client_ip() -> str:
+    """The address the limit counts (behind a proxy, see TRUSTED_PROXY_HOPS in dashboard.app)."""
+    return (request.remote_addr or "unknown")[:45]
+
+
 @bp.route("/login", methods=("GET", "POST"))
-def login() -> Response | str:
+def login() -> Response | str | tuple[str, int, dict[str, str]]:
     default = url_for("admin.index")
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next"), default))
     form = LoginForm(next=request.args.get("next", ""))
     error = None
     if form.validate_on_submit():
-        user = User.get_or_none(User.username == form.username.data.strip())
+        username, address, limit = form.username.data.strip(), client_ip(), login_limit()
+        wait_seconds = limit.seconds_to_wait(username, address)
+        if wait_seconds:
+            log.warning("login refused: too many failures for %r or from %s", username, address)
+            return _too_many_failures(form, wait_seconds)
+        user = User.get_or_none(User.username == username)
         if user is None:
             _spend_a_hash_check(form.password.data)
         elif user.active and user.check_password(form.password.data):
@@ -143,11 +162,23 @@ def login() -> Response | str:
             session.permanent = True
             login_user(SessionUser(user))
             User.update(last_login_at=utcnow()).where(User.id == user.id).execute()
+            limit.clear(username)
             log.info("user %s logged in", user.username)
             return redirect(target)
-        log.info("failed login for %r", form.username.data[:80])
+        limit.record_failure(username, address)
+        log.info("failed login for %r from %s", username[:80], address)
         error = "Wrong username or password."
     return render_template("channelhub/login.html", form=form, error=error)
+
+
+def _too_many_failures(form: LoginForm, wait_seconds: int) -> tuple[str, int, dict[str, str]]:
+    """429 with Retry-After; the password was not even checked, so the answer tells nothing."""
+    error = (
+        "Too many failed logins for this username or from this address. "
+        f"Try again in {wait_text(wait_seconds)}."
+    )
+    page = render_template("channelhub/login.html", form=form, error=error)
+    return page, 429, {"Retry-After": str(wait_seconds)}
 
 
 @bp.route("/logout", methods=("POST",))

@@ -25,8 +25,13 @@ from wtforms.widgets import DateTimeLocalInput, EmailInput, NumberInput
 from channels.settings_spec import Setting, parse_utc
 from dashboard import formatting
 from dashboard.forms import choices
+from models import Integration
 
 PREFIX = "setting-"
+# Longest text a setting may hold. `email_errors_to` is a column of its own and smaller:
+# past it PostgreSQL refuses the row, which would otherwise surface as a server error.
+TEXT_MAX = 10_000
+COLUMN_MAX = {"email_errors_to": Integration.email_errors_to.max_length}
 
 
 @dataclass(frozen=True)
@@ -153,6 +158,18 @@ def submitted_values(specs: Iterable[Setting], form: BaseForm) -> dict[str, Any]
         else:
             values[spec.name] = "" if data is None else str(data)
     return values
+
+
+def checked_values(specs: Iterable[Setting], form: BaseForm) -> dict[str, Any] | None:
+    """`submitted_values()`, or None when a value is too long to store (its field says so)."""
+    values = submitted_values(specs, form)
+    errors = {}
+    for name, value in values.items():
+        limit = COLUMN_MAX.get(name, TEXT_MAX)
+        if isinstance(value, str) and len(value) > limit:
+            errors[name] = f"at most {limit} characters (this is {len(value)})"
+    attach_errors(form, errors)
+    return None if errors else values
 
 
 def attach_errors(form: BaseForm, errors: Mapping[str, str]) -> list[str]:

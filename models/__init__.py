@@ -25,7 +25,7 @@ from models.execution import ErrorFingerprint, ExecutionAttempt, ExecutionEvent,
 from models.fields import utcnow
 from models.integration import Company, CompanyMapping, Feed, Integration
 from models.orders import Order, OrderExecution, OrderLine, PendingOrder
-from models.users import AuditLog, User
+from models.users import AuditLog, LoginAttempt, User
 
 ALL_MODELS = [
     Company,
@@ -49,6 +49,7 @@ ALL_MODELS = [
     SkuMapping,
     User,
     AuditLog,
+    LoginAttempt,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + [

@@ -1,4 +1,4 @@
-"""Dashboard users and the audit log of admin edits."""
+"""Dashboard users, the audit log of admin edits, and failed logins (for the rate limit)."""
 
 from __future__ import annotations
 
@@ -45,3 +45,20 @@ class AuditLog(BaseModel):
 
     class Meta:
         table_name = "audit_log"
+
+
+class LoginAttempt(BaseModel):
+    """One failed login, kept a short while so every web process sees the same count.
+
+    gunicorn runs several processes (and there may be several machines): a counter
+    in one process's memory would multiply the allowed guesses by their number.
+    The username is stored lower-cased as typed, whether or not such a user exists.
+    """
+
+    username = peewee.CharField(max_length=80)
+    client_ip = peewee.CharField(max_length=45)  # the longest textual IPv6 address
+    at = DateTimeField(default=utcnow, index=True)
+
+    class Meta:
+        table_name = "login_attempt"
+        indexes = ((("username", "at"), False), (("client_ip", "at"), False))

@@ -8,6 +8,11 @@
  *   data-refresh-seconds the overview reloads itself while nobody is using it
  *   data-confirm         a form asks before it is submitted
  * The JSON endpoints answer HTML fragments rendered by the server's own templates.
+ *
+ * The Content-Security-Policy runs no inline handler and no javascript: URL. Flask-Admin's
+ * templates still write href="javascript:void(0)" on links that stand in for buttons (their
+ * inline onclick handlers are removed by our copies of two of its templates, in
+ * templates/admin/model/); such a link must not navigate, so its default action is cancelled.
  */
 (function () {
   "use strict";
@@ -128,6 +133,11 @@
       if (!busy) { window.location.reload(); }
     }, seconds * 1000);
   }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest('a[href^="javascript:"]');
+    if (link) { event.preventDefault(); }
+  }, true);
 
   document.addEventListener("submit", function (event) {
     var message = event.target.getAttribute && event.target.getAttribute("data-confirm");

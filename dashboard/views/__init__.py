@@ -11,6 +11,7 @@ from flask import Flask
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
+from dashboard.security_headers import csp_nonce
 from dashboard.views.base import HomeView
 from dashboard.views.events import ExecutionEventView, unresolved_errors_url
 from dashboard.views.executions import FeedExecutionView
@@ -32,6 +33,8 @@ def init_admin(app: Flask) -> Admin:
         index_view=HomeView(
             name="Overview", url="/admin", menu_icon_type="fa", menu_icon_value="fa-dashboard"
         ),
+        # Every <script> Flask-Admin writes carries this request's nonce (the CSP allows it).
+        csp_nonce_generator=csp_nonce,
     )
     admin.add_view(
         FeedExecutionView(

@@ -20,6 +20,7 @@ from markupsafe import Markup
 from dashboard import formatting
 from dashboard.auth import has_role, is_admin
 from dashboard.forms import SecureForm
+from dashboard.ids import MAX_PAGE, parse_id
 from dashboard.overview import overview
 from models import Role
 
@@ -99,11 +100,17 @@ class SecureModelView(AccessMixin, ModelView):
 
     def get_one(self, id):
         """Details and edit pages load the row with the same joins as the list."""
-        try:
-            pk = int(id)
-        except (TypeError, ValueError):
+        pk = parse_id(id)
+        if pk is None:
             return None
         return self.get_query().where(self.model._meta.primary_key == pk).first()
+
+    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
+        """A page number from the URL stays within an OFFSET the database accepts."""
+        page = min(max(page or 0, 0), MAX_PAGE)
+        return super().get_list(
+            page, sort_column, sort_desc, search, filters, execute=execute, page_size=page_size
+        )
 
     def get_empty_list_message(self) -> str:
         if request.args.get("search") or any(k.startswith("flt") for k in request.args):
@@ -149,6 +156,10 @@ class ForeignKeyFilter(LiveOptionsMixin, pf.IntEqualFilter):
     def __init__(self, column, name: str, options_loader) -> None:
         super().__init__(column, name)
         self.options_loader = options_loader
+
+    def validate(self, value) -> bool:
+        """An id the database can compare (Flask-Admin flashes "Invalid Filter Value" otherwise)."""
+        return parse_id(value) is not None
 
 
 def choice_filter(column, name: str, values: Iterable[str]) -> pf.FilterEqual:

@@ -92,12 +92,18 @@ class ExecutionEventView(SecureModelView):
     @expose("/resolve/<int:event_id>/", methods=("POST",))
     def resolve_view(self, event_id: int):
         """Resolve one error event (from the bell or an execution page); ops and admins."""
-        changed = resolve_events([event_id], actor=actor_name())
-        if changed:
+        back = safe_next(request.form.get("next"), url_for(".index_view"))
+        event = ExecutionEvent.get_or_none(ExecutionEvent.id == event_id)
+        if event is None:
+            flash(f"Nothing changed: event #{event_id} does not exist.", "warning")
+        elif event.severity != Severity.ERROR.value:
+            # Only errors wait for a person; info and retry events have nothing to resolve.
+            flash(f"Nothing changed: event #{event_id} is {event.severity}, not an error.", "info")
+        elif resolve_events([event_id], actor=actor_name()):
             flash(f"Event #{event_id} marked resolved.", "success")
         else:
             flash(f"Event #{event_id} was already resolved.", "info")
-        return redirect(safe_next(request.form.get("next"), url_for(".index_view")))
+        return redirect(back)
 
     @expose("/bell/")
     def bell_view(self):

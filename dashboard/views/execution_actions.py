@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from dashboard import formatting
 from dashboard.auth import actor_name, safe_next
+from dashboard.ids import parse_id
 from models import (
     ExecutionAttempt,
     ExecutionEvent,
@@ -41,9 +42,8 @@ ACTIVE = {s.value for s in ExecutionStatus.active()}
 OPTIONAL_ROWS = {"Worker", "Lease expires", "Settings version", "Schedule slot", "Summary"}
 
 
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+def _id_arg(name: str) -> int | None:
+    return parse_id(request.args.get(name))
 
 
 class ExecutionActionsMixin:
@@ -65,6 +65,10 @@ class ExecutionActionsMixin:
         if after:
             query = query.where(ExecutionEvent.id > after)
         return list(query.order_by(ExecutionEvent.id).limit(limit or EVENT_PAGE))
+
+    def after_arg(self) -> int:
+        """The event id a page of events starts after (`?after=`), 0 for the first page."""
+        return _id_arg("after") or 0
 
     @property
     def event_page(self) -> int:
@@ -173,7 +177,7 @@ class ExecutionActionsMixin:
         execution = self.load_execution(execution_id)
         if execution is None:
             return jsonify(error="no such execution"), 404
-        after = _int_arg("after") or 0
+        after = self.after_arg()
         events = self.events_of(execution, after=after, limit=LIVE_EVENT_BATCH)
         part = lambda name: get_template_attribute(PARTS, name)  # noqa: E731
         context = {"view": self, "model": execution}
@@ -221,7 +225,13 @@ class ExecutionActionsMixin:
 
     @expose("/resolve/<int:execution_id>/", methods=("POST",))
     def resolve_view(self, execution_id: int):
+        if not FeedExecution.select().where(FeedExecution.id == execution_id).exists():
+            flash(f"Nothing changed: execution #{execution_id} does not exist.", "warning")
+            return redirect(url_for(".index_view"))
         changed = resolve_execution(execution_id, actor=actor_name())
-        plural = "" if changed == 1 else "s"
-        flash(f"{changed} error{plural} of execution #{execution_id} marked resolved.", "success")
+        if not changed:
+            flash(f"Execution #{execution_id} has no unresolved error: nothing changed.", "info")
+        else:
+            errors = "1 error" if changed == 1 else f"{changed} errors"
+            flash(f"{errors} of execution #{execution_id} marked resolved.", "success")
         return redirect(self._back(execution_id))

@@ -18,6 +18,7 @@ from flask_admin.contrib.peewee import filters as pf
 from markupsafe import Markup
 
 from dashboard import formatting
+from dashboard.ids import parse_id
 from dashboard.queries import integration_options
 from dashboard.views.base import ForeignKeyFilter, SecureModelView, choice_filter, link
 from dashboard.views.execution_actions import ExecutionActionsMixin
@@ -89,8 +90,9 @@ def _id(view, context, model, name) -> Markup:
 def search_condition(term: str):
     """An execution number, or executions about a record (event record_ref, touched order)."""
     number = term.removeprefix("#")
-    if number.isdigit():
-        return FeedExecution.id == int(number)
+    if number.isascii() and number.isdigit():
+        pk = parse_id(number)  # a number past any id matches nothing
+        return FeedExecution.id == pk if pk is not None else FeedExecution.id.is_null()
     about = ExecutionEvent.select(ExecutionEvent.execution).where(ExecutionEvent.record_ref == term)
     touched = (
         OrderExecution.select(OrderExecution.execution)

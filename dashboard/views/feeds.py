@@ -15,10 +15,11 @@ from flask_admin.contrib.peewee import filters as pf
 from flask_admin.model.template import BaseListRowAction
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
-from wtforms.validators import Optional, ValidationError
+from wtforms.validators import NumberRange, Optional, ValidationError
 
 from dashboard import formatting
 from dashboard.auth import actor_name, is_admin, safe_next
+from dashboard.ids import parse_id
 from dashboard.queries import integration_options
 from dashboard.views.base import ForeignKeyFilter, SecureModelView, choice_filter, link
 from models import (
@@ -37,6 +38,9 @@ from workers.dispatch import run_now
 from workers.provisioning import ProvisioningError, audit
 
 EDITABLE = ("enabled", "schedule_cron", "interval_seconds", "peak_schedule_cron")
+# A longer wait is a cron schedule; the limit also keeps the value inside the integer column.
+MAX_INTERVAL_SECONDS = 366 * 24 * 3600
+INTERVAL_TOO_LONG = f"The interval is at most {MAX_INTERVAL_SECONDS} seconds (a year): use a cron."
 
 
 def run_now_button(feed_id: int, next_url: str, css: str = "btn-outline-primary") -> Markup:
@@ -107,6 +111,8 @@ def schedule_preview(cron: str | None, interval: str | None) -> dict:
         return {"ok": False, "error": "The interval is a whole number of seconds."}
     if seconds is not None and seconds <= 0:
         return {"ok": False, "error": "The interval must be positive."}
+    if seconds is not None and seconds > MAX_INTERVAL_SECONDS:
+        return {"ok": False, "error": INTERVAL_TOO_LONG}
     return {"ok": True, "times": upcoming(cron, seconds, count=3, now=utcnow())}
 
 
@@ -153,7 +159,10 @@ class FeedView(SecureModelView):
         "interval_seconds": {
             "label": "Interval (seconds)",
             "description": "Used when no cron is given: seconds between two runs.",
-            "validators": [Optional()],
+            "validators": [
+                Optional(),
+                NumberRange(max=MAX_INTERVAL_SECONDS, message=INTERVAL_TOO_LONG),
+            ],
         },
         "peak_schedule_cron": {
             "label": "Peak schedule (cron, UTC)",
@@ -186,9 +195,8 @@ class FeedView(SecureModelView):
         )
 
     def get_one(self, id):
-        try:
-            pk = int(id)
-        except (TypeError, ValueError):
+        pk = parse_id(id)
+        if pk is None:
             return None
         # The whole integration: a channel may derive the feed's timing from its settings.
         return (
@@ -215,7 +223,10 @@ class FeedView(SecureModelView):
         return schedule_preview(cron, None if interval in (None, "") else str(interval))
 
     def validate_form(self, form) -> bool:
+        """The edit form's cross-field rule (Flask-Admin validates its other forms here too)."""
         ok = super().validate_form(form)
+        if not hasattr(form, "schedule_cron"):  # the list's action form or the delete form
+            return ok
         if ok and form.schedule_cron.data and form.interval_seconds.data:
             form.interval_seconds.errors = ["Give a cron schedule or an interval, not both."]
             return False
@@ -266,7 +277,11 @@ class FeedView(SecureModelView):
         if feed is None:
             flash(f"Feed #{feed_id} does not exist.", "danger")
             return redirect(url_for(".index_view"))
-        enabled = request.form.get("enabled") == "1"
+        wanted = request.form.get("enabled")
+        if wanted not in ("0", "1"):  # anything else must not read as "disable"
+            flash("Nothing changed: enabled must be 1 (enable) or 0 (disable).", "danger")
+            return redirect(back)
+        enabled = wanted == "1"
         if set_feed_enabled(feed, enabled, actor=actor_name()):
             flash(f"Feed {feed.kind} is {'enabled' if enabled else 'disabled'}.", "success")
         return redirect(back)

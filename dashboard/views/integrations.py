@@ -21,6 +21,7 @@ from dashboard import formatting
 from dashboard import settings_form as sf
 from dashboard.auth import actor_name
 from dashboard.forms import SecureForm, select_field
+from dashboard.ids import parse_id
 from dashboard.views.base import SecureModelView, choice_filter, link
 from models import Feed, FeedExecution, Integration, Mode, Order
 from models.crypto import CredentialsUnreadable
@@ -119,10 +120,8 @@ class IntegrationView(SecureModelView):
         return Integration.select(*LIST_FIELDS)
 
     def get_one(self, id):
-        try:
-            return Integration.get_or_none(Integration.id == int(id))
-        except (TypeError, ValueError):
-            return None
+        pk = parse_id(id)
+        return None if pk is None else Integration.get_or_none(Integration.id == pk)
 
     # -- details ---------------------------------------------------------------
     def specs_of(self, integration: Integration):
@@ -191,12 +190,15 @@ class IntegrationView(SecureModelView):
         form = CreateForm(posted)
         settings = sf.build_settings_form(specs, posted)
         problems: list[str] = []
-        if posted is not None and form.validate() and production_confirmed(form, Mode.TEST.value):
+        checked = posted is not None and form.validate()
+        checked = checked and production_confirmed(form, Mode.TEST.value)
+        values = sf.checked_values(specs, settings) if checked else None
+        if values is not None:
             try:
                 integration = create_integration(
                     channel,
                     form.name.data.strip(),
-                    sf.submitted_values(specs, settings),
+                    values,
                     mode=form.mode.data,
                     actor=actor_name(),
                 )
@@ -257,10 +259,11 @@ class IntegrationView(SecureModelView):
 
     def _save_edit(self, integration, specs, form, settings, problems):
         actor = actor_name()
+        values = sf.checked_values(specs, settings)
+        if values is None:
+            return None
         try:
-            changed = update_integration(
-                integration, sf.submitted_values(specs, settings), actor=actor
-            )
+            changed = update_integration(integration, values, actor=actor)
         except SettingsInvalid as exc:
             problems.extend(sf.attach_errors(settings, exc.errors))
             return None

@@ -12,6 +12,7 @@ from flask_admin.contrib.peewee import filters as pf
 from markupsafe import Markup
 
 from dashboard import formatting
+from dashboard.ids import parse_id
 from dashboard.queries import integration_options
 from dashboard.search import order_search
 from dashboard.views.base import ForeignKeyFilter, SecureModelView, choice_filter, link
@@ -104,9 +105,8 @@ class OrderView(SecureModelView):
 
     def get_one(self, id):
         """The details page needs every column, unlike the list."""
-        try:
-            pk = int(id)
-        except (TypeError, ValueError):
+        pk = parse_id(id)
+        if pk is None:
             return None
         return (
             Order.select(Order, Integration.id, Integration.name, Integration.channel)

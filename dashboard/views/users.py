@@ -16,6 +16,7 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp
 from dashboard import formatting
 from dashboard.auth import SessionUser, actor_name
 from dashboard.forms import SecureForm, select_field
+from dashboard.ids import parse_id
 from dashboard.views.base import SecureModelView, choice_filter
 from models import AuditLog, Role, User, database
 from workers.provisioning import audit
@@ -76,10 +77,8 @@ class UserView(SecureModelView):
         )
 
     def get_one(self, id):
-        try:
-            return User.get_or_none(User.id == int(id))
-        except (TypeError, ValueError):
-            return None
+        pk = parse_id(id)
+        return None if pk is None else User.get_or_none(User.id == pk)
 
     def get_create_form(self):
         return NewUserForm

@@ -16,3 +16,8 @@ def log_in(page, username: str) -> None:
 
 def flash_text(page) -> str:
     return " ".join(page.locator(".alert").all_inner_texts())
+
+
+def csp_violations(messages: list[str]) -> list[str]:
+    """Console messages in which Chromium reports something the Content-Security-Policy blocked."""
+    return [m for m in messages if "Content Security Policy" in m]

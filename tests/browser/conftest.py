@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_support import PASSWORD
+from browser_support import PASSWORD, csp_violations
 from support import IN_CI, ROOT, free_port
 from werkzeug.serving import make_server
 
@@ -91,8 +91,20 @@ def screenshot():
 
 
 @pytest.fixture
-def new_page(chromium, dashboard_url):
-    """`new_page()`: a page in a fresh browser context (own cookies), closed at teardown."""
+def console_errors() -> list[str]:
+    """Console errors of every page `new_page()` made in this test."""
+    return []
+
+
+@pytest.fixture
+def new_page(chromium, dashboard_url, console_errors):
+    """`new_page()`: a page in a fresh browser context (own cookies), closed at teardown.
+
+    Every page's console errors are collected; at teardown none may be a
+    Content-Security-Policy violation (a script, style or image the policy blocked).
+    Write `wait_for_function` predicates as functions (`"() => ..."`): Playwright runs a
+    bare expression through eval, which the policy refuses like any other eval.
+    """
     contexts = []
 
     def make():
@@ -101,8 +113,18 @@ def new_page(chromium, dashboard_url):
         )
         context.set_default_timeout(15_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda message: (
+                console_errors.append(message.text) if message.type == "error" else None
+            ),
+        )
+        page.on("pageerror", lambda error: console_errors.append(f"uncaught: {error}"))
+        return page
 
     yield make
     for context in contexts:
         context.close()
+    blocked = csp_violations(console_errors)
+    assert not blocked, "the Content-Security-Policy blocked something:\n" + "\n".join(blocked)

@@ -71,7 +71,7 @@ def test_admin_runs_a_feed_watches_it_finish_and_resolves_its_error(
 
     workers_factory.start(threads=2)
     page.wait_for_function(
-        "document.querySelector('#execution-live').dataset.status === 'partial'",
+        "() => document.querySelector('#execution-live').dataset.status === 'partial'",
         timeout=RUN_TIMEOUT_MS,
     )
     assert page.evaluate("window.notReloaded") is True, "the page must update without a reload"
@@ -81,7 +81,7 @@ def test_admin_runs_a_feed_watches_it_finish_and_resolves_its_error(
     assert "Finished" in page.inner_text("#live-note")
     assert "Errors 1" in page.inner_text("#event-tabs")
     page.wait_for_function(  # the bell heard of the new error without a reload too
-        "document.querySelector('#error-bell-count').textContent.trim() === '1'"
+        "() => document.querySelector('#error-bell-count').textContent.trim() === '1'"
     )
     screenshot(page, "06-execution-finished")
 
@@ -132,7 +132,7 @@ def visit_the_main_pages(page, screenshot, execution_id: int) -> None:
     page.fill("#interval_seconds", "")
     page.fill("#schedule_cron", "0 6 * * *")
     page.wait_for_function(
-        "document.querySelector('#schedule-preview').innerText.includes('06:00')"
+        "() => document.querySelector('#schedule-preview').innerText.includes('06:00')"
     )
     assert page.locator("#schedule-preview li").count() == 3
     screenshot(page, "14-feed-edit")

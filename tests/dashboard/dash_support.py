@@ -9,6 +9,7 @@ from flask.testing import FlaskClient
 from playhouse.test_utils import count_queries
 
 from models import (
+    ALL_MODELS,
     ExecutionAttempt,
     ExecutionEvent,
     Feed,
@@ -56,6 +57,23 @@ def login(client: FlaskClient, username: str, password: str = PASSWORD):
 def page_csrf(client: FlaskClient) -> str:
     """A token for the logged-in session (every admin page carries one in its logout form)."""
     return csrf_from(client.get("/admin/").get_data(as_text=True))
+
+
+def snapshot(*models) -> dict[str, list[tuple]]:
+    """Every row of the given tables (all of them by default), to compare before and after."""
+    return {
+        model._meta.table_name: list(
+            model.select().order_by(model._meta.primary_key).tuples().execute()
+        )
+        for model in models or ALL_MODELS
+    }
+
+
+def logged_in_client(app, username: str) -> FlaskClient:
+    """A client of its own (own cookies) with `username` logged in."""
+    client = app.test_client()
+    assert login(client, username).status_code == 302, f"{username} could not log in"
+    return client
 
 
 def make_execution(feed: Feed, **fields) -> FeedExecution:
