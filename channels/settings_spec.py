@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+EMAILS_MAX_LENGTH = 1000  # the column that keeps them
 EMAIL_RE = re.compile(r"^[^@\s,]+@[^@\s,]+\.[^@\s,]+$")
 
 TYPES = ("string", "secret", "int", "bool", "choice", "datetime", "emails", "cron", "url")
@@ -72,8 +73,11 @@ class Setting:
             addresses = [a.strip() for a in str(raw).split(",") if a.strip()]
             bad = [a for a in addresses if not EMAIL_RE.match(a)]
             if bad:
-                raise ValueError(f"not an email address: {', '.join(bad)}")
-            return ", ".join(addresses)
+                raise ValueError(f"not an email address: {', '.join(bad)[:200]}")
+            joined = ", ".join(addresses)
+            if len(joined) > EMAILS_MAX_LENGTH:
+                raise ValueError(f"at most {EMAILS_MAX_LENGTH} characters in all")
+            return joined
         if self.type == "cron":
             from croniter import croniter
 

@@ -82,3 +82,10 @@ def test_partial_update_can_clear_an_optional_setting_but_not_a_required_one():
     with pytest.raises(SettingsInvalid) as caught:
         validate(SPEC, {"host": ""}, partial=True)
     assert caught.value.errors == {"host": "is required"}
+
+
+def test_an_email_list_longer_than_its_column_is_refused():
+    many = ", ".join(f"ops{n}@example.com" for n in range(80))
+    with pytest.raises(SettingsInvalid) as caught:
+        validate(SPEC, {"host": "h.example", "key": "k", "mails": many})
+    assert "at most 1000 characters" in caught.value.errors["mails"]
