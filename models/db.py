@@ -49,8 +49,15 @@ def make_database(url: str) -> peewee.Database:
         path = url.split(":///", 1)[1] if ":///" in url else ""
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # IMMEDIATE: a transaction takes the write lock when it begins and waits for it
+        # (busy_timeout), instead of failing with "database is locked" when a reader in the
+        # demo's many threads tries to upgrade to a writer.
         return peewee.SqliteDatabase(
-            path or ":memory:", pragmas=SQLITE_PRAGMAS, timeout=10, check_same_thread=False
+            path or ":memory:",
+            pragmas=SQLITE_PRAGMAS,
+            timeout=10,
+            check_same_thread=False,
+            lock_type="IMMEDIATE",
         )
     if scheme in ("postgres", "postgresql"):
         url = "postgresql+pool" + url[len(scheme) :]
