@@ -91,7 +91,7 @@ class Digest:
             .tuples()
         ]
         sent = 0
-        for integration in Integration.select().where(Integration.id.in_(integration_ids)):
+        for integration in list(Integration.select().where(Integration.id.in_(integration_ids))):
             sent += self._digest_for(integration, now)
         return sent
 

@@ -14,7 +14,7 @@ from channelhub.commands.common import configure_logging, emit, setup
 
 @click.command()
 @click.option("--port", type=int, default=8000, show_default=True)
-@click.option("--orders", type=int, default=60, show_default=True, help="Demo orders per shop.")
+@click.option("--orders", type=int, default=60, show_default=True, help="Demo orders per channel.")
 def demo(port: int, orders: int) -> None:
     """Everything in one process on the embedded default (SQLite, in-process broker, sandbox).
 

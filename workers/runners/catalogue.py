@@ -48,7 +48,8 @@ class ImportProductImages(Runner):
     kind = "import_product_images"
 
     def run(self) -> None:
-        pending = (
+        # Read the batch first: writing while a SQLite read is open fails with "locked".
+        pending = list(
             ProductImage.select(ProductImage, Product.sku)
             .join(Product)
             .where(
