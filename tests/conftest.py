@@ -214,3 +214,12 @@ def run_scheduler(rabbit_broker, monkeypatch):
     stop.set()
     for thread in threads:
         thread.join(timeout=10)
+
+
+@pytest.fixture
+def fast_runs(monkeypatch, tmp_path):
+    """Retries in milliseconds and kept in the database; images in this test's directory."""
+    monkeypatch.setenv("CHANNELHUB_RETRY_BASE_SECONDS", "0.01")
+    monkeypatch.setenv("CHANNELHUB_RETRY_MAX_SECONDS", "0.05")
+    monkeypatch.setenv("CHANNELHUB_BROKER_DELAY_MAX_SECONDS", "0")
+    monkeypatch.setenv("CHANNELHUB_MEDIA_DIR", str(tmp_path / "media"))

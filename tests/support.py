@@ -155,3 +155,27 @@ def speed_up(integration, **intervals: int) -> None:
         else:
             feed.enabled = False
         feed.save()
+
+
+def run_feed(feed, force: bool = False):
+    """Run one manual execution of `feed` the way the actor does; returns it reloaded."""
+    from models import Feed, FeedExecution, utcnow
+    from models.enums import Trigger
+    from workers.dispatch import new_execution
+    from workers.lifecycle import execute
+
+    execution = new_execution(Feed.get_by_id(feed.id), Trigger.MANUAL, utcnow(), force=force)
+    execute(execution.id)
+    return FeedExecution.get_by_id(execution.id)
+
+
+def execution_events(execution, severity=None, code=None) -> list:
+    """The events of an execution, oldest first, optionally of one severity or code."""
+    from models import ExecutionEvent
+
+    query = ExecutionEvent.select().where(ExecutionEvent.execution == execution.id)
+    if severity:
+        query = query.where(ExecutionEvent.severity == severity)
+    if code:
+        query = query.where(ExecutionEvent.code == code)
+    return list(query.order_by(ExecutionEvent.id))

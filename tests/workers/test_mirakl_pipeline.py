@@ -7,10 +7,11 @@ test can look at the execution between attempts.
 import datetime as dt
 
 import pytest
+from support import execution_events as events
+from support import run_feed as run
 
 from models import (
     ExecutionAttempt,
-    ExecutionEvent,
     Feed,
     FeedExecution,
     Integration,
@@ -18,18 +19,11 @@ from models import (
     OrderExecution,
     utcnow,
 )
-from models.enums import Trigger
-from workers.dispatch import new_execution
 from workers.lifecycle import execute
 from workers.provisioning import create_integration
 from workers.warehouse import dispatch_order
 
-
-@pytest.fixture(autouse=True)
-def fast_retries(monkeypatch):
-    monkeypatch.setenv("CHANNELHUB_RETRY_BASE_SECONDS", "0.01")
-    monkeypatch.setenv("CHANNELHUB_RETRY_MAX_SECONDS", "0.05")
-    monkeypatch.setenv("CHANNELHUB_BROKER_DELAY_MAX_SECONDS", "0")  # keep retries in the DB
+pytestmark = pytest.mark.usefixtures("fast_runs")
 
 
 def setup(shop, mode="production", **settings):
@@ -37,19 +31,6 @@ def setup(shop, mode="production", **settings):
         "mirakl", f"Shop {shop.shop_id}", shop.settings(**settings), mode=mode
     )
     return integration, {f.kind: f for f in integration.feeds}
-
-
-def run(feed: Feed) -> FeedExecution:
-    execution = new_execution(Feed.get_by_id(feed.id), Trigger.MANUAL, utcnow())
-    execute(execution.id)
-    return FeedExecution.get_by_id(execution.id)
-
-
-def events(execution, severity=None):
-    query = ExecutionEvent.select().where(ExecutionEvent.execution == execution.id)
-    if severity:
-        query = query.where(ExecutionEvent.severity == severity)
-    return list(query.order_by(ExecutionEvent.id))
 
 
 def test_accept_debit_import_with_address_messages_and_a_malformed_order(db, mirakl_shop):

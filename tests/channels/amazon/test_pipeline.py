@@ -7,9 +7,10 @@ look at the execution between attempts.
 import datetime as dt
 
 import pytest
+from support import execution_events as events
+from support import run_feed as run
 
 from models import (
-    ExecutionEvent,
     Feed,
     FeedExecution,
     Integration,
@@ -18,8 +19,6 @@ from models import (
     SkuMapping,
     utcnow,
 )
-from models.enums import Trigger
-from workers.dispatch import new_execution
 from workers.lifecycle import execute
 from workers.provisioning import create_integration
 from workers.warehouse import dispatch_order
@@ -33,12 +32,7 @@ CATALOGUE_SKUS = (
     "AMZ-HOODIE-GREY-L",
 )
 
-
-@pytest.fixture(autouse=True)
-def fast_retries(monkeypatch):
-    monkeypatch.setenv("CHANNELHUB_RETRY_BASE_SECONDS", "0.01")
-    monkeypatch.setenv("CHANNELHUB_RETRY_MAX_SECONDS", "0.05")
-    monkeypatch.setenv("CHANNELHUB_BROKER_DELAY_MAX_SECONDS", "0")  # keep retries in the DB
+pytestmark = pytest.mark.usefixtures("fast_runs")
 
 
 def setup(seller, mode="production", skus=CATALOGUE_SKUS, **settings):
@@ -48,19 +42,6 @@ def setup(seller, mode="production", skus=CATALOGUE_SKUS, **settings):
     for sku in skus:
         SkuMapping.create(integration=integration, channel_sku=sku, sku=f"OMS-{sku}")
     return integration, {f.kind: f for f in integration.feeds}
-
-
-def run(feed: Feed) -> FeedExecution:
-    execution = new_execution(Feed.get_by_id(feed.id), Trigger.MANUAL, utcnow())
-    execute(execution.id)
-    return FeedExecution.get_by_id(execution.id)
-
-
-def events(execution, severity=None):
-    query = ExecutionEvent.select().where(ExecutionEvent.execution == execution.id)
-    if severity:
-        query = query.where(ExecutionEvent.severity == severity)
-    return list(query.order_by(ExecutionEvent.id))
 
 
 def test_import_with_personalisation_an_unmapped_sku_and_a_malformed_order(db, amazon_seller):

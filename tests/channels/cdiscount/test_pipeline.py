@@ -8,29 +8,24 @@ import datetime as dt
 import uuid
 
 import pytest
+from support import execution_events as events
+from support import run_feed as run
 
 from models import (
     Company,
     CompanyMapping,
-    ExecutionEvent,
     Feed,
     FeedExecution,
     Integration,
     Order,
     utcnow,
 )
-from models.enums import Trigger
-from workers.dispatch import new_execution
 from workers.lifecycle import execute
 from workers.provisioning import create_integration
 from workers.warehouse import dispatch_order
 
+pytestmark = pytest.mark.usefixtures("fast_runs")
 
-@pytest.fixture(autouse=True)
-def fast_retries(monkeypatch):
-    monkeypatch.setenv("CHANNELHUB_RETRY_BASE_SECONDS", "0.01")
-    monkeypatch.setenv("CHANNELHUB_RETRY_MAX_SECONDS", "0.05")
-    monkeypatch.setenv("CHANNELHUB_BROKER_DELAY_MAX_SECONDS", "0")  # keep retries in the DB
 
 
 def retailer_company(mapped: bool = True) -> tuple[Company, Company | None]:
@@ -47,21 +42,6 @@ def setup(seller, mode="production", company=None, **settings):
     integration = create_integration("cdiscount", f"CDiscount {seller.login}",
                                      seller.settings(**settings), mode=mode, company=company)
     return integration, {f.kind: f for f in integration.feeds}
-
-
-def run(feed: Feed) -> FeedExecution:
-    execution = new_execution(Feed.get_by_id(feed.id), Trigger.MANUAL, utcnow())
-    execute(execution.id)
-    return FeedExecution.get_by_id(execution.id)
-
-
-def events(execution, severity=None, code=None):
-    query = ExecutionEvent.select().where(ExecutionEvent.execution == execution.id)
-    if severity:
-        query = query.where(ExecutionEvent.severity == severity)
-    if code:
-        query = query.where(ExecutionEvent.code == code)
-    return list(query.order_by(ExecutionEvent.id))
 
 
 def test_import_saves_orders_for_the_mapped_supplier_and_isolates_a_malformed_one(

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 from freezegun import freeze_time
+from support import execution_events as events
+from support import run_feed as run
 
 from models import (
-    ExecutionEvent,
     Feed,
     FeedExecution,
     Integration,
@@ -20,43 +21,20 @@ from models import (
     Product,
     ProductImage,
     StockLevel,
-    utcnow,
 )
-from models.enums import Trigger
-from workers.dispatch import new_execution
 from workers.lifecycle import execute
 from workers.provisioning import create_integration
 from workers.runners.stock import default_warehouse
 from workers.warehouse import dispatch_order
 
+pytestmark = pytest.mark.usefixtures("fast_runs")
 
-@pytest.fixture(autouse=True)
-def fast_retries(monkeypatch, tmp_path):
-    monkeypatch.setenv("CHANNELHUB_RETRY_BASE_SECONDS", "0.01")
-    monkeypatch.setenv("CHANNELHUB_RETRY_MAX_SECONDS", "0.05")
-    monkeypatch.setenv("CHANNELHUB_BROKER_DELAY_MAX_SECONDS", "0")  # keep retries in the DB
-    monkeypatch.setenv("CHANNELHUB_MEDIA_DIR", str(tmp_path / "media"))
 
 
 def setup(shop, mode="production", **settings):
     integration = create_integration("shopify", f"Shop {shop.handle}", shop.settings(**settings),
                                      mode=mode)
     return integration, {f.kind: f for f in integration.feeds}
-
-
-def run(feed: Feed, force: bool = False) -> FeedExecution:
-    execution = new_execution(Feed.get_by_id(feed.id), Trigger.MANUAL, utcnow(), force=force)
-    execute(execution.id)
-    return FeedExecution.get_by_id(execution.id)
-
-
-def events(execution, severity=None, code=None):
-    query = ExecutionEvent.select().where(ExecutionEvent.execution == execution.id)
-    if severity:
-        query = query.where(ExecutionEvent.severity == severity)
-    if code:
-        query = query.where(ExecutionEvent.code == code)
-    return list(query.order_by(ExecutionEvent.id))
 
 
 def variants_of(shop) -> dict[str, dict]:
